@@ -1,0 +1,62 @@
+#include <memory>
+
+#include "app/commands.h"
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "eval/html_report.h"
+#include "eval/report.h"
+#include "models/model_file.h"
+
+namespace rasid {
+
+void add_eval(CLI::App& app, Command& run) {
+  auto* cmd = app.add_subcommand("eval", "evaluate a model on labelled data");
+  struct State {
+    std::string model, data, labels, report;
+    bool json = false, skip_bad = false;
+    FieldOptions fields;
+    EvalOptions opt;
+  };
+  auto s = std::make_shared<State>();
+  cmd->add_option("-m,--model", s->model, "model file")->required();
+  cmd->add_option("--data", s->data, "labelled data (JSONL, CSV or TSV; - for stdin)")->required();
+  cmd->add_option("--label", s->labels, "label fields to score (default: every head of the model)");
+  cmd->add_flag("--json", s->json, "print exactly one JSON object on stdout");
+  cmd->add_option("--report", s->report, "also write a self-contained HTML report here");
+  cmd->add_option("--bootstrap", s->opt.bootstrap, "bootstrap resamples for confidence intervals")->capture_default_str();
+  cmd->add_option("--seed", s->opt.seed, "seed of the bootstrap")->capture_default_str();
+  cmd->add_option("--threads", s->opt.threads, "worker threads (0: all cores)")->capture_default_str();
+  cmd->add_flag("--skip-bad", s->skip_bad, "skip and count malformed rows instead of stopping");
+  s->fields.add_to(*cmd);
+  cmd->callback([s, &run] {
+    run = [s] {
+      Model model = load_model(s->model);
+      FieldNames fields = s->fields.resolve(&model);
+      if (s->labels.empty()) {
+        for (const Head& h : model.heads) fields.labels.push_back(h.field);
+      } else {
+        fields.labels = split_list(s->labels);
+      }
+      for (const std::string& f : fields.labels)
+        if (!model.head(f)) throw InputError("the model has no head for label field '" + f + "'");
+      std::unique_ptr<AtomicFile> report;
+      if (!s->report.empty()) report = std::make_unique<AtomicFile>(s->report);
+      Corpus data = read_corpus(s->data, parse_format(s->fields.format), fields, s->skip_bad);
+      if (data.size() == 0) throw InputError(data.source + ": no documents to evaluate");
+      EvalResult r = evaluate(model, data, fields, s->opt);
+      if (s->json) {
+        std::fputs(json_report(r).c_str(), stdout);
+      } else {
+        std::fputs(text_report(r).c_str(), stdout);
+        if (data.skipped) std::printf("\n%zu malformed rows skipped\n", data.skipped);
+      }
+      if (report) {
+        report->write(html_report(r, model, data, s->model));
+        report->commit();
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace rasid

@@ -1,0 +1,44 @@
+// The `rasid` subcommands. Each add_* registers its options on the CLI11
+// app and sets the function that runs it; errors are thrown as
+// InputError / ModelError / IoError and reported once by main().
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "models/model.h"
+#include "train/corpus.h"
+#include "train/trainer.h"
+
+namespace rasid {
+
+using Command = std::function<int()>;
+
+void add_train(CLI::App& app, Command& run);
+void add_infer(CLI::App& app, Command& run);
+void add_eval(CLI::App& app, Command& run);
+void add_inspect(CLI::App& app, Command& run);
+void add_cv(CLI::App& app, Command& run);
+
+// Field options shared by the commands that read data.
+struct FieldOptions {
+  std::string text, claim, id = "id", format = "auto";
+  void add_to(CLI::App& cmd);
+  // Fills unset names from what the model was trained with.
+  FieldNames resolve(const Model* model) const;
+};
+
+// Model and optimiser options shared by `train` and `cv`.
+struct TrainFlags {
+  TrainOptions options;
+  std::string labels;
+  bool quiet = false;
+  bool skip_bad = false;
+  void add_to(CLI::App& cmd);
+};
+
+// Prints to stderr unless quiet; progress lines for long jobs.
+void note(bool quiet, const std::string& message);
+
+}  // namespace rasid

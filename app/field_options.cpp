@@ -1,0 +1,32 @@
+#include <cstdio>
+
+#include "app/commands.h"
+
+namespace rasid {
+
+void FieldOptions::add_to(CLI::App& cmd) {
+  cmd.add_option("--text-field", text, "field holding the document text (default: text, or the model's)");
+  cmd.add_option("--claim-field", claim, "field holding the claim of a claim/text pair");
+  cmd.add_option("--id-field", id, "field holding the document id")->capture_default_str();
+  cmd.add_option("--input-format", format, "auto, jsonl, csv, tsv or text")->capture_default_str();
+}
+
+FieldNames FieldOptions::resolve(const Model* model) const {
+  FieldNames f;
+  auto from_model = [&](const char* key) -> std::string {
+    if (model)
+      for (const auto& [k, v] : model->info)
+        if (k == key) return v;
+    return {};
+  };
+  f.text = !text.empty() ? text : !from_model("text_field").empty() ? from_model("text_field") : "text";
+  f.claim = !claim.empty() ? claim : from_model("claim_field");
+  f.id = id;
+  return f;
+}
+
+void note(bool quiet, const std::string& message) {
+  if (!quiet) std::fprintf(stderr, "%s\n", message.c_str());
+}
+
+}  // namespace rasid

@@ -1,0 +1,28 @@
+// Compressed sparse rows: a batch of documents as model input. The
+// transpose (one row per feature column) lets gradient sums run per column
+// in a fixed order, independent of the number of threads.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "features/sparse_row.h"
+
+namespace rasid {
+
+struct CsrMatrix {
+  std::size_t n_cols = 0;
+  std::vector<std::size_t> ptr{0};  // row r spans [ptr[r], ptr[r+1])
+  std::vector<std::int32_t> idx;
+  std::vector<float> val;
+
+  std::size_t rows() const { return ptr.size() - 1; }
+  std::size_t nnz() const { return idx.size(); }
+  void append(const SparseRow& row) {
+    idx.insert(idx.end(), row.cols.begin(), row.cols.end());
+    val.insert(val.end(), row.vals.begin(), row.vals.end());
+    ptr.push_back(idx.size());
+  }
+  CsrMatrix transpose() const;
+};
+
+}  // namespace rasid

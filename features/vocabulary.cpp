@@ -1,0 +1,82 @@
+#include "features/vocabulary.h"
+
+#include <cmath>
+
+#include "common/error.h"
+
+namespace rasid {
+
+Vocabulary Vocabulary::fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config) {
+  const std::size_t nb = std::size_t{1} << config.bucket_bits;
+  std::vector<std::uint32_t> df(nb, 0);
+  std::vector<std::uint8_t> is_extra(nb, 0);
+  for (const DocFeatures& d : docs) {
+    for (const auto& [b, c] : d.counts) ++df[b];
+    for (const auto& [b, v] : d.extras) {
+      ++df[b];
+      is_extra[b] = 1;
+    }
+  }
+  Vocabulary v;
+  const double n = static_cast<double>(docs.size());
+  for (std::uint32_t b = 0; b < nb; ++b) {
+    if (df[b] == 0) continue;
+    if (!is_extra[b] && df[b] < static_cast<std::uint32_t>(config.min_df)) continue;
+    v.buckets_.push_back(b);
+    // Smoothed idf, as if one extra document contained every term.
+    v.idf_.push_back(is_extra[b] ? 0.0f : static_cast<float>(std::log((1.0 + n) / (1.0 + df[b])) + 1.0));
+  }
+  return v;
+}
+
+void Vocabulary::index(int bucket_bits) {
+  lookup_.assign(std::size_t{1} << bucket_bits, -1);
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    if (buckets_[i] >= lookup_.size()) throw ModelError("vocabulary bucket outside the hashing space");
+    lookup_[buckets_[i]] = static_cast<std::int32_t>(i);
+  }
+}
+
+void Vocabulary::retain(const std::vector<std::int32_t>& columns) {
+  std::vector<std::uint32_t> b;
+  std::vector<float> w;
+  b.reserve(columns.size());
+  w.reserve(columns.size());
+  for (std::int32_t c : columns) {
+    b.push_back(buckets_[static_cast<std::size_t>(c)]);
+    w.push_back(idf_[static_cast<std::size_t>(c)]);
+  }
+  buckets_ = std::move(b);
+  idf_ = std::move(w);
+  if (!lookup_.empty()) {
+    int bits = 0;
+    while ((std::size_t{1} << bits) < lookup_.size()) ++bits;
+    index(bits);
+  }
+}
+
+void Vocabulary::transform(const DocFeatures& doc, bool sublinear_tf, SparseRow& row) const {
+  row.clear();
+  double norm2 = 0.0;
+  for (const auto& [b, count] : doc.counts) {
+    std::int32_t c = lookup_[b];
+    if (c < 0) continue;
+    float tf = sublinear_tf ? 1.0f + std::log(count) : count;
+    float v = tf * idf_[static_cast<std::size_t>(c)];
+    row.cols.push_back(c);
+    row.vals.push_back(v);
+    norm2 += static_cast<double>(v) * v;
+  }
+  if (norm2 > 0) {
+    float inv = static_cast<float>(1.0 / std::sqrt(norm2));
+    for (float& v : row.vals) v *= inv;
+  }
+  for (const auto& [b, value] : doc.extras) {
+    std::int32_t c = lookup_[b];
+    if (c < 0) continue;
+    row.cols.push_back(c);
+    row.vals.push_back(value);
+  }
+}
+
+}  // namespace rasid

@@ -1,0 +1,52 @@
+// The learned part of feature extraction: which hashed buckets are kept as
+// model columns (those in at least min_df training documents) and their
+// inverse document frequencies; turns raw counts into L2-normalised tf-idf.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "features/extractor.h"
+#include "features/sparse_row.h"
+
+namespace rasid {
+
+class Vocabulary {
+ public:
+  Vocabulary() = default;
+
+  // Document frequencies from training documents; keeps buckets seen in at
+  // least `config.min_df` of them (pair-overlap indicators: in at least one).
+  static Vocabulary fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config);
+
+  // Builds the bucket → column lookup; needed before transform().
+  void index(int bucket_bits);
+
+  // Column of a bucket, or -1 when the bucket is not kept.
+  std::int32_t column(std::uint32_t bucket) const { return lookup_[bucket]; }
+
+  // sublinear (1 + log tf) or raw tf, times idf, L2-normalised; overlap
+  // indicators are appended unscaled.
+  void transform(const DocFeatures& doc, bool sublinear_tf, SparseRow& row) const;
+
+  std::size_t size() const { return buckets_.size(); }
+  const std::vector<std::uint32_t>& buckets() const { return buckets_; }
+  const std::vector<float>& idf() const { return idf_; }
+
+  // Keeps only the given columns (sorted, unique), renumbering them 0..n-1.
+  void retain(const std::vector<std::int32_t>& columns);
+
+  // From stored parts (model loading); buckets must be sorted.
+  static Vocabulary from_parts(std::vector<std::uint32_t> buckets, std::vector<float> idf) {
+    Vocabulary v;
+    v.buckets_ = std::move(buckets);
+    v.idf_ = std::move(idf);
+    return v;
+  }
+
+ private:
+  std::vector<std::uint32_t> buckets_;  // sorted; column i is buckets_[i]
+  std::vector<float> idf_;              // per column; 0 marks an overlap indicator
+  std::vector<std::int32_t> lookup_;    // bucket → column or -1
+};
+
+}  // namespace rasid

@@ -1,0 +1,67 @@
+#include "train/corpus.h"
+
+#include "common/error.h"
+
+namespace rasid {
+
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string item = list.substr(start, comma - start);
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+Corpus read_corpus(const std::string& path, Format format, const FieldNames& fields, bool skip_bad,
+                   bool require_labels) {
+  RecordReader reader(path, format, fields.text);
+  Corpus c;
+  c.source = reader.name();
+  c.labels.resize(fields.labels.size());
+  Record rec;
+  std::string error;
+  while (true) {
+    RecordReader::Status st = reader.next(rec, error);
+    if (st == RecordReader::Status::End) break;
+    if (st == RecordReader::Status::Ok) {
+      const std::string* text = rec.get(fields.text);
+      const std::string* claim = fields.claim.empty() ? nullptr : rec.get(fields.claim);
+      bool any_label = false;
+      for (const std::string& f : fields.labels) any_label |= rec.get(f) != nullptr && !rec.get(f)->empty();
+      if (!text) {
+        error = "missing text field '" + fields.text + "'";
+      } else if (!fields.claim.empty() && !claim) {
+        error = "missing claim field '" + fields.claim + "'";
+      } else if (require_labels && !any_label) {
+        error = "none of the label fields (" + [&] {
+          std::string s;
+          for (const auto& f : fields.labels) s += (s.empty() ? "" : ", ") + f;
+          return s;
+        }() + ") is present";
+      } else {
+        const std::string* id = rec.get(fields.id);
+        c.ids.push_back(id ? *id : std::to_string(rec.line));
+        c.texts.push_back(*text);
+        if (claim) c.claims.push_back(*claim);
+        for (std::size_t h = 0; h < fields.labels.size(); ++h) {
+          const std::string* v = rec.get(fields.labels[h]);
+          c.labels[h].push_back(v ? *v : std::string());
+        }
+        c.lines.push_back(rec.line);
+        continue;
+      }
+    } else if (error == "empty line") {
+      continue;  // blank lines hold no document; nothing is lost
+    }
+    if (!skip_bad) throw InputError(c.source + ":" + std::to_string(rec.line) + ": " + error);
+    ++c.skipped;
+  }
+  return c;
+}
+
+}  // namespace rasid

@@ -1,0 +1,39 @@
+// L2-regularised multinomial logistic loss over sparse rows:
+//   f(W, b) = (1/S) * sum_i s_i * CE(softmax(x_i W + b), y_i) + ||W||^2 / (2 C S)
+// with sample weights s_i and S = sum_i s_i, i.e. LIBLINEAR's C-scaled
+// objective divided by S to keep values near 1. Rows with label -1 do not
+// take part. Parameters are W (columns × classes, row-major) then b.
+#pragma once
+#include <vector>
+
+#include "features/csr_matrix.h"
+#include "train/objective.h"
+
+namespace rasid {
+
+class SoftmaxLoss final : public Objective {
+ public:
+  // `x` and its transpose `xt` must outlive the loss.
+  SoftmaxLoss(const CsrMatrix& x, const CsrMatrix& xt, std::vector<int> labels, std::vector<double> weights,
+              int n_classes, double c, int threads);
+
+  Eigen::Index dim() const override { return static_cast<Eigen::Index>((x_.n_cols + 1) * k_); }
+  double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) override;
+
+ private:
+  const CsrMatrix& x_;
+  const CsrMatrix& xt_;
+  std::vector<int> y_;
+  std::vector<double> s_;  // per-row weight / S
+  std::size_t k_;
+  double reg_;  // 1 / (C S)
+  int threads_;
+  std::vector<double> residual_;  // rows × classes: s_i (p_i - onehot(y_i))
+  std::vector<double> row_loss_;
+};
+
+// Scores and probabilities of every row under parameters w (same layout).
+void softmax_probabilities(const CsrMatrix& x, const double* w, std::size_t n_classes, std::size_t row,
+                           double* probs);
+
+}  // namespace rasid

@@ -1,0 +1,197 @@
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "common/error.h"
+#include "common/parallel.h"
+#include "features/featurize.h"
+#include "train/calibration.h"
+#include "train/lbfgs.h"
+#include "train/softmax_loss.h"
+
+namespace rasid {
+
+namespace {
+
+std::string fmt(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4g", v);
+  return b;
+}
+
+// Mean log-loss of rows with a known label; fixed summation order.
+double mean_log_loss(const CsrMatrix& x, const double* w, std::size_t k, const std::vector<int>& y, int threads) {
+  std::vector<double> loss(x.rows(), 0.0);
+  parallel_for(x.rows(), threads, [&](std::size_t b, std::size_t e) {
+    std::vector<double> p(k);
+    for (std::size_t i = b; i < e; ++i) {
+      if (y[i] < 0) continue;
+      softmax_probabilities(x, w, k, i, p.data());
+      loss[i] = -std::log(std::max(p[static_cast<std::size_t>(y[i])], 1e-15));
+    }
+  });
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < loss.size(); ++i)
+    if (y[i] >= 0) {
+      sum += loss[i];
+      ++n;
+    }
+  return n ? sum / static_cast<double>(n) : 0.0;
+}
+
+std::vector<int> encode(const std::vector<std::string>& values, const std::vector<std::string>& labels) {
+  std::vector<int> y(values.size(), -1);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    auto it = std::lower_bound(labels.begin(), labels.end(), values[i]);
+    if (!values[i].empty() && it != labels.end() && *it == values[i]) y[i] = static_cast<int>(it - labels.begin());
+  }
+  return y;
+}
+
+// Finds readable names for the columns with the largest weights, by tracing
+// training documents until each wanted column has been seen once.
+std::vector<std::pair<std::int32_t, std::string>> name_columns(const Corpus& train, const Model& model,
+                                                               int per_class) {
+  const std::size_t f = model.vocabulary.size();
+  std::vector<char> wanted(f, 0);
+  std::size_t n_wanted = 0;
+  for (const Head& h : model.heads) {
+    for (std::size_t c = 0; c < h.labels.size(); ++c) {
+      std::vector<std::pair<float, std::int32_t>> score(f);
+      for (std::size_t j = 0; j < f; ++j) score[j] = {-h.weights->at(j, c), static_cast<std::int32_t>(j)};
+      std::size_t top = std::min<std::size_t>(f, static_cast<std::size_t>(per_class));
+      std::partial_sort(score.begin(), score.begin() + static_cast<std::ptrdiff_t>(top), score.end());
+      for (std::size_t t = 0; t < top; ++t)
+        if (!wanted[static_cast<std::size_t>(score[t].second)]) {
+          wanted[static_cast<std::size_t>(score[t].second)] = 1;
+          ++n_wanted;
+        }
+    }
+  }
+  std::map<std::int32_t, std::string> names;
+  FeatureExtractor ex(model.features);
+  for (std::size_t i = 0; i < train.size() && names.size() < n_wanted; ++i) {
+    ex.trace(train.texts[i], train.claims.empty() ? std::string_view() : std::string_view(train.claims[i]),
+             [&](std::uint32_t bucket, const std::string& name) {
+               std::int32_t col = model.vocabulary.column(bucket);
+               if (col >= 0 && wanted[static_cast<std::size_t>(col)]) names.emplace(col, name);
+             });
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fields, const TrainOptions& opt,
+                  const TrainLog& log) {
+  opt.features.validate();
+  if (train.size() == 0) throw InputError(train.source + ": no training documents");
+  if (!(opt.c > 0)) throw InputError("C must be positive");
+  const int threads = resolve_threads(opt.threads);
+  auto say = [&](const std::string& s) {
+    if (log) log(s);
+  };
+
+  Model model;
+  model.features = opt.features;
+  CsrMatrix x, dev_x;
+  {
+    std::vector<DocFeatures> docs = extract_all(train.texts, train.claims, opt.features, threads);
+    model.vocabulary = Vocabulary::fit(docs, opt.features);
+    model.vocabulary.index(opt.features.bucket_bits);
+    x = to_matrix(docs, model.vocabulary, opt.features.sublinear_tf, threads);
+  }
+  say("features: " + std::to_string(model.vocabulary.size()) + " columns, " + std::to_string(x.nnz()) +
+      " non-zeros over " + std::to_string(x.rows()) + " documents");
+  if (dev) {
+    std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
+    dev_x = to_matrix(docs, model.vocabulary, opt.features.sublinear_tf, threads);
+  }
+  const CsrMatrix xt = x.transpose();
+  const std::size_t f = model.vocabulary.size();
+
+  for (std::size_t h = 0; h < fields.labels.size(); ++h) {
+    const std::string& field = fields.labels[h];
+    std::vector<std::string> labels;
+    for (const std::string& v : train.labels[h])
+      if (!v.empty()) labels.push_back(v);
+    std::sort(labels.begin(), labels.end());
+    labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+    if (labels.empty()) throw InputError(train.source + ": label field '" + field + "' is never present");
+    if (labels.size() < 2)
+      throw InputError(train.source + ": label field '" + field + "' has a single class ('" + labels[0] +
+                       "'); at least two are needed to train a classifier");
+    const std::size_t k = labels.size();
+    std::vector<int> y = encode(train.labels[h], labels);
+    std::vector<double> counts(k, 0.0);
+    for (int v : y)
+      if (v >= 0) counts[static_cast<std::size_t>(v)] += 1.0;
+    double n_labelled = 0;
+    for (double c : counts) n_labelled += c;
+    std::vector<double> weights(y.size(), 1.0);
+    if (opt.balanced)
+      for (std::size_t i = 0; i < y.size(); ++i)
+        if (y[i] >= 0) weights[i] = n_labelled / (static_cast<double>(k) * counts[static_cast<std::size_t>(y[i])]);
+
+    SoftmaxLoss loss(x, xt, y, weights, static_cast<int>(k), opt.c, threads);
+    Eigen::VectorXd w = Eigen::VectorXd::Zero(loss.dim());
+    std::vector<int> dev_y;
+    bool use_dev = false;
+    if (dev) {
+      dev_y = encode(dev->labels[h], labels);
+      use_dev = std::any_of(dev_y.begin(), dev_y.end(), [](int v) { return v >= 0; });
+    }
+    Eigen::VectorXd best_w;
+    double best_dev = INFINITY;
+    int best_it = 0;
+    LbfgsOptions lo;
+    lo.max_iterations = opt.max_iterations;
+    LbfgsCallback cb = [&](int it, double value, const Eigen::VectorXd& cur) {
+      if (!use_dev) {
+        if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value));
+        return true;
+      }
+      double dl = mean_log_loss(dev_x, cur.data(), k, dev_y, threads);
+      if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value) + ", dev log-loss " + fmt(dl));
+      if (dl < best_dev) {
+        best_dev = dl;
+        best_w = cur;
+        best_it = it;
+      }
+      return it - best_it < opt.patience;
+    };
+    LbfgsResult r = minimize_lbfgs(loss, w, lo, cb);
+    if (use_dev && best_w.size() == w.size()) w = best_w;
+    say(field + ": " + std::to_string(r.iterations) + " iterations" +
+        (use_dev ? ", best dev log-loss " + fmt(best_dev) + " at iteration " + std::to_string(best_it) : ""));
+
+    Head head;
+    head.field = field;
+    head.labels = labels;
+    std::vector<float> data(f * k);
+    for (std::size_t i = 0; i < f * k; ++i) data[i] = static_cast<float>(w[static_cast<Eigen::Index>(i)]);
+    head.weights = std::make_unique<DenseMatrix>(f, k, std::move(data));
+    for (std::size_t c = 0; c < k; ++c) head.bias.push_back(static_cast<float>(w[static_cast<Eigen::Index>(f * k + c)]));
+    if (opt.quantize) head.weights = Int8Matrix::quantize(*head.weights);
+    if (opt.calibrate) {
+      if (!use_dev) throw InputError("--calibrate needs --dev data with the label field '" + field + "'");
+      head.temperature = fit_temperature(head, dev_x, dev_y);
+      say(field + ": calibrated temperature " + fmt(head.temperature));
+    }
+    model.info.emplace_back("iterations." + field, std::to_string(r.iterations));
+    model.heads.push_back(std::move(head));
+  }
+  model.feature_names = name_columns(train, model, opt.names_per_class);
+  model.info.emplace_back("documents", std::to_string(train.size()));
+  model.info.emplace_back("c", fmt(opt.c));
+  model.info.emplace_back("class_weight", opt.balanced ? "balanced" : "none");
+  model.info.emplace_back("seed", std::to_string(opt.seed));
+  model.info.emplace_back("text_field", fields.text);
+  if (!fields.claim.empty()) model.info.emplace_back("claim_field", fields.claim);
+  return model;
+}
+
+}  // namespace rasid
