@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks one corpus part file: valid JSONL, schema, labels, near-duplicates (char 5-gram Jaccard > 0.5)."""
+"""Checks corpus files: valid JSONL, schema, labels, near-duplicates (char 5-gram Jaccard > 0.5)."""
 import json, sys, collections, itertools
 EV = {"attack","threat","truce","withdrawal","negotiation","other"}
 ST = {"against","favor","neutral"}
