@@ -149,6 +149,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     int best_it = 0;
     LbfgsOptions lo;
     lo.max_iterations = opt.max_iterations;
+    lo.threads = threads;
     LbfgsCallback cb = [&](int it, double value, const Eigen::VectorXd& cur) {
       if (!use_dev) {
         if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value));
