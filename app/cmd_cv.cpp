@@ -60,18 +60,18 @@ void add_cv(CLI::App& app, Command& run) {
         double am, as, fm, fs;
         mean_std(summary[h].accuracy, am, as);
         mean_std(summary[h].macro_f1, fm, fs);
-        char line[160];
+        char nums[200];
         if (s->json) {
           if (h) out += ", ";
           json::append_string(out, summary[h].field);
-          std::snprintf(line, sizeof line,
+          std::snprintf(nums, sizeof nums,
                         ": {\"accuracy_mean\": %.6f, \"accuracy_std\": %.6f, \"macro_f1_mean\": %.6f, \"macro_f1_std\": %.6f}",
                         am, as, fm, fs);
+          out += nums;
         } else {
-          std::snprintf(line, sizeof line, "%s: accuracy %.4f ± %.4f, macro-F1 %.4f ± %.4f (%d folds)\n",
-                        summary[h].field.c_str(), am, as, fm, fs, folds);
+          std::snprintf(nums, sizeof nums, ": accuracy %.4f ± %.4f, macro-F1 %.4f ± %.4f (%d folds)\n", am, as, fm, fs, folds);
+          out += summary[h].field + nums;
         }
-        out += line;
       }
       if (s->json) out += "}}\n";
       std::fputs(out.c_str(), stdout);

@@ -3,6 +3,7 @@
 #include "app/commands.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "eval/compare.h"
 #include "eval/html_report.h"
 #include "eval/report.h"
 #include "models/model_file.h"
@@ -12,8 +13,8 @@ namespace rasid {
 void add_eval(CLI::App& app, Command& run) {
   auto* cmd = app.add_subcommand("eval", "evaluate a model on labelled data");
   struct State {
-    std::string model, data, labels, report;
-    bool json = false, skip_bad = false;
+    std::string model, data, labels, report, compare;
+    bool json = false, skip_bad = false, quiet = false;
     FieldOptions fields;
     EvalOptions opt;
   };
@@ -23,11 +24,13 @@ void add_eval(CLI::App& app, Command& run) {
   cmd->add_option("--label", s->labels, "label fields to score (default: every head of the model)");
   cmd->add_flag("--json", s->json, "print exactly one JSON object on stdout");
   cmd->add_option("--report", s->report, "also write a self-contained HTML report here");
+  cmd->add_option("--compare", s->compare, "also score this model and test whether the two differ (paired bootstrap)");
   cmd->add_option("--bootstrap", s->opt.bootstrap, "bootstrap resamples for confidence intervals")->capture_default_str();
   cmd->add_option("--seed", s->opt.seed, "seed of the bootstrap")->capture_default_str();
   cmd->add_option("--threads", s->opt.threads, "worker threads (0: all cores)")->capture_default_str();
   cmd->add_flag("--skip-bad", s->skip_bad, "skip and count malformed rows instead of stopping");
   s->fields.add_to(*cmd);
+  cmd->add_flag("-q,--quiet", s->quiet, "no progress display");
   cmd->callback([s, &run] {
     run = [s] {
       Model model = load_model(s->model);
@@ -44,11 +47,22 @@ void add_eval(CLI::App& app, Command& run) {
       Corpus data = read_corpus(s->data, parse_format(s->fields.format), fields, s->skip_bad);
       if (data.size() == 0) throw InputError(data.source + ": no documents to evaluate");
       EvalResult r = evaluate(model, data, fields, s->opt);
+      std::vector<Comparison> comparison;
+      if (!s->compare.empty()) {
+        Model other = load_model(s->compare);
+        if (other.features.pair != model.features.pair) throw InputError("the two models take different inputs (pairs vs texts)");
+        for (const std::string& f : fields.labels)
+          if (!other.head(f)) throw InputError("'" + s->compare + "' has no head for label field '" + f + "'");
+        comparison = compare_models(r, evaluate(other, data, fields, s->opt), std::max(s->opt.bootstrap, 1000), s->opt.seed);
+      }
       if (s->json) {
-        std::fputs(json_report(r).c_str(), stdout);
+        std::string j = json_report(r);
+        if (!s->compare.empty()) j.insert(j.size() - 2, ", \"compare\": " + comparison_json(comparison));
+        std::fputs(j.c_str(), stdout);
       } else {
         std::fputs(text_report(r).c_str(), stdout);
         if (data.skipped) std::printf("\n%zu malformed rows skipped\n", data.skipped);
+        if (!s->compare.empty()) std::printf("\n%s", comparison_report(comparison, s->model, s->compare).c_str());
       }
       if (report) {
         report->write(html_report(r, model, data, s->model));

@@ -20,6 +20,7 @@ void add_infer(CLI::App& app, Command& run);
 void add_eval(CLI::App& app, Command& run);
 void add_inspect(CLI::App& app, Command& run);
 void add_cv(CLI::App& app, Command& run);
+void add_suggest(CLI::App& app, Command& run);
 
 // Field options shared by the commands that read data.
 struct FieldOptions {

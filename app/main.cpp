@@ -1,13 +1,21 @@
 // rasid: train, classify and evaluate Arabic news text classifiers.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <new>
+#include <string>
+
+#include <unistd.h>
 
 #include "app/commands.h"
 #include "common/error.h"
+#include "common/progress.h"
 
 int main(int argc, char** argv) {
+  // A closed pipe (`rasid infer | head -1`) ends rasid quietly, as it does
+  // any Unix filter, even when the parent process ignored SIGPIPE.
+  std::signal(SIGPIPE, SIG_DFL);
   CLI::App app{"rasid: fast statistical text classification for Arabic news"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rasid 0.1.0");
@@ -17,11 +25,16 @@ int main(int argc, char** argv) {
   rasid::add_eval(app, run);
   rasid::add_inspect(app, run);
   rasid::add_cv(app, run);
+  rasid::add_suggest(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  // Progress bars only for a person watching: a terminal, and no --quiet.
+  bool quiet = false;
+  for (int i = 1; i < argc; ++i) quiet |= std::string(argv[i]) == "-q" || std::string(argv[i]) == "--quiet";
+  rasid::Progress::enable(!quiet && ::isatty(2));
   try {
     return run();
   } catch (const rasid::InputError& e) {

@@ -4,18 +4,21 @@
 
 #include "common/error.h"
 #include "common/parallel.h"
+#include "common/progress.h"
 #include "infer/predictor.h"
 
 namespace rasid {
 
 std::vector<std::vector<std::vector<float>>> predict_corpus(const Model& model, const Corpus& corpus, int threads) {
   std::vector<std::vector<std::vector<float>>> out(corpus.size());
+  Progress progress("predicting", corpus.size());
   parallel_for(corpus.size(), resolve_threads(threads), [&](std::size_t b, std::size_t e) {
     Predictor pred(model);
     Prediction p;
     for (std::size_t i = b; i < e; ++i) {
       pred.predict(corpus.texts[i], corpus.claims.empty() ? std::string_view() : std::string_view(corpus.claims[i]), p);
       out[i] = p.probs;
+      progress.add();
     }
   });
   return out;

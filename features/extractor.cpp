@@ -1,9 +1,12 @@
 #include "features/extractor.h"
 
+// Inline XXH3: feature hashing calls it for every n-gram of short strings.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
 
+#include "features/vocabulary.h"
 #include "io/utf8.h"
 
 namespace rasid {
@@ -46,8 +49,8 @@ struct CountingEmit {
   std::vector<std::uint32_t>& keys;  // slot → entry index + 1, 0 when empty
   std::vector<std::uint32_t>& slot_of_entry;
   std::uint32_t& shift;
-  std::uint32_t mask;
 
+  static constexpr bool kCacheable = true;
   static constexpr std::uint32_t kMul = 0x9E3779B1u;
 
   void rehash(std::size_t capacity_log2) {
@@ -61,8 +64,8 @@ struct CountingEmit {
       slot_of_entry[e] = s;
     }
   }
-  void add(std::uint64_t hash) {
-    std::uint32_t bucket = static_cast<std::uint32_t>(hash) & mask;
+  const FeatureExtractor& ex;
+  void add_id(std::uint32_t bucket) {
     std::uint32_t m = static_cast<std::uint32_t>(keys.size() - 1);
     std::uint32_t s = (bucket * kMul) >> shift;
     while (std::uint32_t e = keys[s]) {
@@ -79,9 +82,13 @@ struct CountingEmit {
     slot_of_entry[e] = s;
     if (out.counts.size() * 2 > keys.size()) rehash(33 - shift);
   }
-  void ngram(std::uint64_t hash, std::uint64_t, std::string_view, std::string_view = {}) { add(hash); }
+  void ngram(std::uint64_t hash, std::uint64_t, std::string_view, std::string_view = {}) {
+    std::int64_t id = ex.map_id(hash);
+    if (id >= 0) add_id(static_cast<std::uint32_t>(id));
+  }
   void extra(std::uint64_t hash, const char*, int) {
-    out.extras.emplace_back(static_cast<std::uint32_t>(hash) & mask, 1.0f);
+    std::int64_t id = ex.map_id(hash);
+    if (id >= 0) out.extras.emplace_back(static_cast<std::uint32_t>(id), 1.0f);
   }
   void finish() {  // leave the table empty for the next document
     for (std::size_t e = 0; e < out.counts.size(); ++e) keys[slot_of_entry[e]] = 0;
@@ -93,6 +100,7 @@ struct TracingEmit {
   const std::function<void(std::uint32_t, const std::string&)>& sink;
   std::uint32_t mask;
   std::string name;
+  static constexpr bool kCacheable = false;
   void ngram(std::uint64_t hash, std::uint64_t family, std::string_view a, std::string_view b = {}) {
     name = family_prefix(family);
     bool is_word = family != kChar && family != kClaimChar;
@@ -133,35 +141,72 @@ FeatureExtractor::FeatureExtractor(const FeatureConfig& config)
   shift_ = 32 - 10;
 }
 
+template <class Fn>
+void FeatureExtractor::for_each_char_ngram(std::string_view token, std::uint64_t seed, Fn&& fn) {
+  // Word-bounded: n-grams of "<token>", never across words.
+  padded_.assign(1, '<');
+  padded_.append(token);
+  padded_.push_back('>');
+  cp_offsets_.clear();
+  for (std::size_t i = 0; i < padded_.size();) {
+    cp_offsets_.push_back(static_cast<std::uint32_t>(i));
+    utf8::decode(padded_, i);
+  }
+  const std::size_t len = cp_offsets_.size();
+  cp_offsets_.push_back(static_cast<std::uint32_t>(padded_.size()));
+  const std::size_t minn = static_cast<std::size_t>(config_.char_min), maxn = static_cast<std::size_t>(config_.char_max);
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::size_t last = std::min(len, i + maxn);
+    for (std::size_t j = i + minn; j <= last; ++j) {
+      std::string_view g(padded_.data() + cp_offsets_[i], cp_offsets_[j] - cp_offsets_[i]);
+      fn(hash_bytes(g, seed), g);
+    }
+  }
+}
+
+std::int64_t FeatureExtractor::map_id(std::uint64_t hash) const {
+  const std::uint32_t bucket = static_cast<std::uint32_t>(hash) & config_.bucket_mask();
+  return vocabulary_ ? vocabulary_->column(bucket) : static_cast<std::int64_t>(bucket);
+}
+
+void FeatureExtractor::use_vocabulary(const Vocabulary* vocabulary) {
+  vocabulary_ = vocabulary;
+  for (auto& c : cache_) c.clear();
+}
+
+const TokenCache::Entry& FeatureExtractor::cached_token(std::string_view token, std::uint64_t char_seed,
+                                                        std::uint64_t word_seed) {
+  TokenCache& cache = cache_[char_seed == kChar ? 0 : 1];
+  const std::uint64_t key = hash_bytes(token, char_seed);
+  if (const TokenCache::Entry* hit = cache.find(token, key)) return *hit;
+  cache.begin_insert();
+  if (config_.char_max > 0)
+    for_each_char_ngram(token, char_seed, [&](std::uint64_t h, std::string_view) {
+      std::int64_t id = map_id(h);
+      if (id >= 0) cache.ids().push_back(static_cast<std::uint32_t>(id));
+    });
+  return cache.end_insert(token, key, hash_bytes(token, word_seed));
+}
+
 template <class Emit>
 void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint64_t char_seed,
                                     std::uint64_t word_seed, Emit& emit) {
-  const int minn = config_.char_min, maxn = config_.char_max;
-  if (maxn > 0) {
+  word_hashes_.clear();
+  if constexpr (Emit::kCacheable) {
     for (const Token& t : tokens) {
-      // Word-bounded: n-grams of "<token>", never across words.
-      padded_.assign(1, '<');
-      padded_.append(t.text);
-      padded_.push_back('>');
-      cp_offsets_.clear();
-      for (std::size_t i = 0; i < padded_.size();) {
-        cp_offsets_.push_back(static_cast<std::uint32_t>(i));
-        utf8::decode(padded_, i);
-      }
-      std::size_t len = cp_offsets_.size();
-      cp_offsets_.push_back(static_cast<std::uint32_t>(padded_.size()));
-      for (std::size_t i = 0; i < len; ++i) {
-        std::size_t last = std::min(len, i + static_cast<std::size_t>(maxn));
-        for (std::size_t j = i + static_cast<std::size_t>(minn); j <= last; ++j) {
-          std::string_view g(padded_.data() + cp_offsets_[i], cp_offsets_[j] - cp_offsets_[i]);
-          emit.ngram(hash_bytes(g, char_seed), char_seed, g);
-        }
-      }
+      const TokenCache::Entry& c = cached_token(t.text, char_seed, word_seed);
+      const std::uint32_t* ids = cache_[char_seed == kChar ? 0 : 1].ids().data();
+      for (std::uint32_t i = c.begin; i < c.end; ++i) emit.add_id(ids[i]);
+      word_hashes_.push_back(c.word_hash);
+    }
+  } else {
+    for (const Token& t : tokens) {
+      if (config_.char_max > 0)
+        for_each_char_ngram(t.text, char_seed, [&](std::uint64_t h, std::string_view g) { emit.ngram(h, char_seed, g); });
+      word_hashes_.push_back(hash_bytes(t.text, word_seed));
     }
   }
   if (config_.word_ngrams > 0) {
-    word_hashes_.clear();
-    for (const Token& t : tokens) word_hashes_.push_back(hash_bytes(t.text, word_seed));
     for (std::size_t i = 0; i < tokens.size(); ++i) {
       emit.ngram(word_hashes_[i], word_seed, tokens[i].text);
       std::uint64_t h = word_hashes_[i];
@@ -218,7 +263,8 @@ void FeatureExtractor::visit(std::string_view text, std::string_view claim, Emit
 
 void FeatureExtractor::extract(std::string_view text, std::string_view claim, DocFeatures& out) {
   out.clear();
-  CountingEmit emit{out, keys_, slot_of_entry_, shift_, config_.bucket_mask()};
+  out.columns = vocabulary_ != nullptr;
+  CountingEmit emit{out, keys_, slot_of_entry_, shift_, *this};
   visit(text, claim, emit);
   emit.finish();
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "features/feature_config.h"
+#include "features/token_cache.h"
 #include "features/tokenizer.h"
 
 namespace rasid {
@@ -20,6 +21,7 @@ namespace rasid {
 struct DocFeatures {
   std::vector<std::pair<std::uint32_t, float>> counts;
   std::vector<std::pair<std::uint32_t, float>> extras;
+  bool columns = false;  // ids are vocabulary columns, not hash buckets
   void clear() {
     counts.clear();
     extras.clear();
@@ -39,6 +41,15 @@ class FeatureExtractor {
   void trace(std::string_view text, std::string_view claim,
              const std::function<void(std::uint32_t, const std::string&)>& sink);
 
+  // From now on emit vocabulary columns instead of buckets, dropping
+  // n-grams the vocabulary does not keep (prediction time). The vocabulary
+  // must be indexed and outlive the extractor.
+  void use_vocabulary(const class Vocabulary* vocabulary);
+
+  // Feature id of a hash: its bucket, or its column (-1 when dropped) once
+  // a vocabulary is in use.
+  std::int64_t map_id(std::uint64_t hash) const;
+
   const FeatureConfig& config() const { return config_; }
 
  private:
@@ -48,6 +59,11 @@ class FeatureExtractor {
   template <class Emit>
   void visit_tokens(const std::vector<Token>& tokens, std::uint64_t char_seed, std::uint64_t word_seed,
                     Emit& emit);
+  // Calls fn(hash, ngram) for each character n-gram of "<token>".
+  template <class Fn>
+  void for_each_char_ngram(std::string_view token, std::uint64_t seed, Fn&& fn);
+
+  const TokenCache::Entry& cached_token(std::string_view token, std::uint64_t char_seed, std::uint64_t word_seed);
 
   FeatureConfig config_;
   const Normalizer& normalizer_;
@@ -59,6 +75,8 @@ class FeatureExtractor {
   std::vector<std::uint32_t> keys_;
   std::vector<std::uint32_t> slot_of_entry_;
   std::uint32_t shift_ = 0;
+  const class Vocabulary* vocabulary_ = nullptr;
+  TokenCache cache_[2];  // text side, claim side
 };
 
 }  // namespace rasid

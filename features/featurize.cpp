@@ -1,15 +1,18 @@
 #include "features/featurize.h"
 
 #include "common/parallel.h"
+#include "common/progress.h"
 
 namespace rasid {
 
 std::vector<DocFeatures> extract_all(const std::vector<std::string>& texts, const std::vector<std::string>& claims,
                                      const FeatureConfig& config, int threads) {
   std::vector<DocFeatures> out(texts.size());
+  Progress progress("extracting features", texts.size());
   parallel_for(texts.size(), threads, [&](std::size_t b, std::size_t e) {
     FeatureExtractor ex(config);
     for (std::size_t i = b; i < e; ++i) {
+      progress.add();
       ex.extract(texts[i], claims.empty() ? std::string_view() : std::string_view(claims[i]), out[i]);
       out[i].counts.shrink_to_fit();
     }

@@ -214,6 +214,28 @@ void Normalizer::normalize(std::string_view in, std::string& out) const {
     run_table(in, out);
     return;
   }
+  // Drop what the rules delete (harakat, tatweel, invisible controls) before
+  // composing, except the marks that compose themselves: left in place, a
+  // deleted character blocks a composition ("e", tatweel, U+0301) that a
+  // second normalisation would then make, and normalisation must be a fixed
+  // point. Deleting first is what the rules ask for anyway.
+  std::string kept;
+  kept.reserve(in.size());
+  std::vector<char32_t> scratch_pool;
+  for (std::size_t i = 0; i < in.size();) {
+    const std::size_t begin = i;
+    char32_t cp = utf8::decode(in, i);
+    std::uint32_t e;
+    if (cp < 0x10000) {
+      e = table_[cp];
+    } else {
+      scratch_pool.clear();
+      e = entry_for(cp, scratch_pool);
+    }
+    if (((e >> kKindShift) & 3u) == kDelete && (e & kComposes) == 0) continue;
+    kept.append(in.data() + begin, i - begin);
+  }
+  in = kept;
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(in.data(), static_cast<int32_t>(in.size())));
   icu::UnicodeString folded = nfkc_casefold().normalize(s, status);

@@ -1,5 +1,6 @@
 #include "features/vocabulary.h"
 
+#include <array>
 #include <cmath>
 
 #include "common/error.h"
@@ -58,10 +59,17 @@ void Vocabulary::retain(const std::vector<std::int32_t>& columns) {
 void Vocabulary::transform(const DocFeatures& doc, bool sublinear_tf, SparseRow& row) const {
   row.clear();
   double norm2 = 0.0;
-  for (const auto& [b, count] : doc.counts) {
-    std::int32_t c = lookup_[b];
+  // 1 + log(tf) for the small counts that make up almost every entry.
+  static const std::array<float, 64> log_table = [] {
+    std::array<float, 64> t{};
+    for (std::size_t i = 1; i < t.size(); ++i) t[i] = 1.0f + std::log(static_cast<float>(i));
+    return t;
+  }();
+  for (const auto& [id, count] : doc.counts) {
+    std::int32_t c = doc.columns ? static_cast<std::int32_t>(id) : lookup_[id];
     if (c < 0) continue;
-    float tf = sublinear_tf ? 1.0f + std::log(count) : count;
+    const std::size_t n = static_cast<std::size_t>(count);
+    float tf = !sublinear_tf ? count : n < log_table.size() ? log_table[n] : 1.0f + std::log(count);
     float v = tf * idf_[static_cast<std::size_t>(c)];
     row.cols.push_back(c);
     row.vals.push_back(v);
@@ -71,8 +79,8 @@ void Vocabulary::transform(const DocFeatures& doc, bool sublinear_tf, SparseRow&
     float inv = static_cast<float>(1.0 / std::sqrt(norm2));
     for (float& v : row.vals) v *= inv;
   }
-  for (const auto& [b, value] : doc.extras) {
-    std::int32_t c = lookup_[b];
+  for (const auto& [id, value] : doc.extras) {
+    std::int32_t c = doc.columns ? static_cast<std::int32_t>(id) : lookup_[id];
     if (c < 0) continue;
     row.cols.push_back(c);
     row.vals.push_back(value);

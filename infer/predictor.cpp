@@ -10,7 +10,9 @@ int Prediction::best(std::size_t head) const {
   return static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
 }
 
-Predictor::Predictor(const Model& model) : model_(model), extractor_(model.features) {}
+Predictor::Predictor(const Model& model) : model_(model), extractor_(model.features) {
+  extractor_.use_vocabulary(&model_.vocabulary);
+}
 
 void Predictor::predict(std::string_view text, std::string_view claim, Prediction& out, int explain) {
   extractor_.extract(text, claim, features_);

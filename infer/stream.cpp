@@ -66,14 +66,16 @@ void format_jsonl(const Model& m, const std::string& id, bool numeric_id, const 
   out += "}\n";
 }
 
+// A TSV cell: tabs and line breaks would split the row, so they become spaces.
+std::string tsv_clean(std::string s) {
+  for (char& c : s)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
 void format_tsv(const Model& m, const std::string& id, const Prediction& pred, const InferOptions& o,
                 std::string& out) {
-  auto clean = [](std::string s) {
-    for (char& c : s)
-      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-    return s;
-  };
-  out += clean(id);
+  out += tsv_clean(id);
   for (std::size_t h = 0; h < m.heads.size(); ++h) {
     const auto& p = pred.probs[h];
     auto order = ranked(p);
@@ -97,7 +99,7 @@ void format_tsv(const Model& m, const std::string& id, const Prediction& pred, c
 void format_error(const std::string& id, bool numeric_id, const std::string& error, OutputFormat f,
                   std::string& out) {
   if (f == OutputFormat::Tsv) {
-    out += id + "\tERROR\t" + error + "\n";
+    out += tsv_clean(id) + "\tERROR\t" + tsv_clean(error) + "\n";
     return;
   }
   out += "{\"id\": ";

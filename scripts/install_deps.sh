@@ -2,14 +2,16 @@
 # Installs the Debian packages rasid needs to build and test. Idempotent:
 # packages already present are not fetched again, and apt is only asked
 # when something is missing. Extra package groups: "bench" (peers for the
-# benchmark), "browser" (headless Chromium for the HTML report test).
+# benchmark), "browser" (headless Chromium for the HTML report test), "fuzz"
+# (clang with libFuzzer and the sanitizer runtimes, for scripts/fuzz.sh).
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libicu-dev libcereal-dev libcli11-dev
           catch2 libxxhash-dev python3)
 for group in "$@"; do
   case "$group" in
     bench) packages+=(fasttext liblinear-tools python3-sklearn python3-numpy python3-scipy time) ;;
-    browser) packages+=(chromium) ;;
+    browser) packages+=(chromium python3-pil) ;;
+    fuzz) packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
     *) echo "install_deps.sh: unknown group '$group'" >&2; exit 2 ;;
   esac
 done

@@ -1,6 +1,7 @@
 #include "train/corpus.h"
 
 #include "common/error.h"
+#include "common/progress.h"
 
 namespace rasid {
 
@@ -25,8 +26,10 @@ Corpus read_corpus(const std::string& path, Format format, const FieldNames& fie
   c.labels.resize(fields.labels.size());
   Record rec;
   std::string error;
+  Progress progress("reading " + c.source.substr(c.source.find_last_of('/') + 1), 0);
   while (true) {
     RecordReader::Status st = reader.next(rec, error);
+    progress.add();
     if (st == RecordReader::Status::End) break;
     if (st == RecordReader::Status::Ok) {
       const std::string* text = rec.get(fields.text);

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/parallel.h"
+#include "common/progress.h"
 #include "features/featurize.h"
 #include "train/calibration.h"
 #include "train/lbfgs.h"
@@ -147,10 +148,12 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     Eigen::VectorXd best_w;
     double best_dev = INFINITY;
     int best_it = 0;
+    Progress progress("training " + field, static_cast<std::size_t>(opt.max_iterations));
     LbfgsOptions lo;
     lo.max_iterations = opt.max_iterations;
     lo.threads = threads;
     LbfgsCallback cb = [&](int it, double value, const Eigen::VectorXd& cur) {
+      progress.set(static_cast<std::size_t>(it));
       if (!use_dev) {
         if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value));
         return true;

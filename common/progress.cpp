@@ -1,0 +1,57 @@
+#include "common/progress.h"
+
+#include <cstdio>
+
+namespace rasid {
+
+namespace {
+std::atomic<bool> g_enabled{false};
+}
+
+void Progress::enable(bool on) { g_enabled = on; }
+bool Progress::enabled() { return g_enabled; }
+
+Progress::Progress(std::string label, std::size_t total)
+    : label_(std::move(label)), total_(total), start_(std::chrono::steady_clock::now()), last_(start_),
+      active_(g_enabled) {}
+
+Progress::~Progress() {
+  if (active_ && drawn_) draw(true);
+}
+
+void Progress::add(std::size_t n) { set(done_.fetch_add(n) + n); }
+
+void Progress::set(std::size_t done) {
+  if (!active_) return;
+  done_ = done;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(100)) return;  // at most 10 redraws a second
+  std::unique_lock<std::mutex> lock(draw_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  last_ = now;
+  draw(false);
+}
+
+void Progress::draw(bool final) {
+  const std::size_t done = done_;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
+  char line[160];
+  if (total_ > 0) {
+    const double frac = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
+    char bar[21];
+    int fill = static_cast<int>(frac * 20);
+    for (int i = 0; i < 20; ++i) bar[i] = i < fill ? '#' : '.';
+    bar[20] = 0;
+    double eta = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0.0;
+    std::snprintf(line, sizeof line, "\r%-22s [%s] %3d%% %zu/%zu %.0f/s ETA %.0fs  ", label_.c_str(), bar,
+                  static_cast<int>(frac * 100), done, total_, rate, eta);
+  } else {
+    std::snprintf(line, sizeof line, "\r%-22s %zu %.0f/s %.0fs  ", label_.c_str(), done, rate, secs);
+  }
+  std::fputs(line, stderr);
+  if (final) std::fputs("\n", stderr);
+  drawn_ = true;
+}
+
+}  // namespace rasid
