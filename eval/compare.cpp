@@ -10,8 +10,6 @@
 namespace rasid {
 
 namespace {
-using Confusion = std::vector<std::vector<std::size_t>>;
-
 double quantile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   double pos = q * static_cast<double>(v.size() - 1);

@@ -7,12 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "common/confusion.h"
+
 namespace rasid {
 
-struct ClassMetrics {
-  double precision = 0, recall = 0, f1 = 0;
-  std::size_t support = 0;
-};
 
 struct Interval {
   double low = 0, high = 0;
@@ -42,9 +40,6 @@ TaskMetrics compute_metrics(const std::string& field, const std::vector<std::str
                             const std::vector<int>& gold, const std::vector<std::vector<float>>& probs,
                             int bootstrap = 1000, std::uint64_t seed = 1);
 
-// Accuracy and macro-F1 from a confusion matrix.
-double accuracy_of(const std::vector<std::vector<std::size_t>>& confusion);
-double macro_f1_of(const std::vector<std::vector<std::size_t>>& confusion);
 
 int argmax(const std::vector<float>& p);
 

@@ -23,13 +23,19 @@ enum Family : std::uint64_t {
   kShared = 0x85ebca77c2b2ae63ull,
   kNovel = 0xff51afd7ed558ccdull,
   kOverlap = 0xc4ceb9fe1a85ec53ull,
+  kDropped = 0x2545f4914f6cdd1dull,
+  kSwap = 0x9fb21c651e98df25ull,
 };
+
+constexpr std::size_t kMaxSwapWords = 12;
 
 const char* family_prefix(std::uint64_t family) {
   switch (family) {
     case kClaimChar: case kClaimWord: return "claim:";
     case kShared: return "shared:";
     case kNovel: return "novel:";
+    case kDropped: return "dropped:";
+    case kSwap: return "swap:";
     default: return "";
   }
 }
@@ -245,12 +251,26 @@ void FeatureExtractor::visit(std::string_view text, std::string_view claim, Emit
     if (t.is_word) text_words.push_back(hash_bytes(t.text, kWord));
   sort_unique(claim_words);
   sort_unique(text_words);
+  std::vector<std::string_view> added, dropped;
   for (const Token& t : text_tokens_) {
     if (!t.is_word) continue;
     bool shared = std::binary_search(claim_words.begin(), claim_words.end(), hash_bytes(t.text, kWord));
     std::uint64_t family = shared ? kShared : kNovel;
     emit.ngram(hash_bytes(t.text, family), family, t.text);
+    if (!shared) added.push_back(t.text);
   }
+  for (const Token& t : claim_tokens_) {
+    if (!t.is_word || std::binary_search(text_words.begin(), text_words.end(), hash_bytes(t.text, kWord))) continue;
+    emit.ngram(hash_bytes(t.text, kDropped), kDropped, t.text);
+    dropped.push_back(t.text);
+  }
+  // A word replaced by another ("rose" → "fell") is the classic sign of a
+  // contradiction; pair what the claim lost with what the text added when
+  // both sides are short enough for the pairs to mean something.
+  if (added.size() <= kMaxSwapWords && dropped.size() <= kMaxSwapWords)
+    for (std::string_view d : dropped)
+      for (std::string_view a : added)
+        emit.ngram(hash_pair(hash_bytes(d, kSwap), hash_bytes(a, kSwap), kSwap), kSwap, d, a);
   // Overlap measures as thermometer indicators (x >= 0.1, x >= 0.2, ...),
   // which a linear model can combine into any monotone step function.
   const double measures[2] = {overlap_fraction(claim_words, text_words), overlap_fraction(text_words, claim_words)};

@@ -12,7 +12,7 @@ struct FeatureConfig {
   NormalizerOptions normalizer;
   int char_min = 2;        // character n-gram lengths, inside word boundaries
   int char_max = 5;        // 0 disables character n-grams
-  int word_ngrams = 1;     // 0: none, 1: words, 2: words and bigrams, ...
+  int word_ngrams = 2;     // 0: none, 1: words, 2: words and bigrams, ...
   int bucket_bits = 22;    // hashing space of 2^bucket_bits buckets
   int min_df = 2;          // n-grams seen in fewer training documents are dropped
   bool sublinear_tf = true;  // 1 + log(tf) instead of tf

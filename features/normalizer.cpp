@@ -159,6 +159,18 @@ std::string Normalizer::map_code_point(char32_t cp) const {
   return out;
 }
 
+std::uint32_t Normalizer::lookup(char32_t cp, std::vector<char32_t>& scratch, const char32_t*& pool) const {
+  if (cp < 0x10000) {
+    pool = pool_.data();
+    return table_[cp];
+  }
+  // Outside the BMP (emoji, historic scripts): rare, so computed on demand.
+  scratch.clear();
+  const std::uint32_t e = entry_for(cp, scratch);
+  pool = scratch.data();
+  return e;
+}
+
 void Normalizer::run_table(std::string_view in, std::string& out) const {
   const std::size_t start = out.size();
   bool last_space = true;  // drops leading white space
@@ -174,16 +186,8 @@ void Normalizer::run_table(std::string_view in, std::string& out) const {
   std::vector<char32_t> scratch_pool;
   std::size_t i = 0;
   while (i < in.size()) {
-    char32_t cp = utf8::decode(in, i);
-    std::uint32_t e;
-    const char32_t* pool = pool_.data();
-    if (cp < 0x10000) {
-      e = table_[cp];
-    } else {
-      scratch_pool.clear();
-      e = entry_for(cp, scratch_pool);
-      pool = scratch_pool.data();
-    }
+    const char32_t* pool;
+    const std::uint32_t e = lookup(utf8::decode(in, i), scratch_pool, pool);
     switch ((e >> kKindShift) & 3u) {
       case kMap: emit(e & 0xFFFFFFu); break;
       case kDelete: break;
@@ -224,14 +228,8 @@ void Normalizer::normalize(std::string_view in, std::string& out) const {
   std::vector<char32_t> scratch_pool;
   for (std::size_t i = 0; i < in.size();) {
     const std::size_t begin = i;
-    char32_t cp = utf8::decode(in, i);
-    std::uint32_t e;
-    if (cp < 0x10000) {
-      e = table_[cp];
-    } else {
-      scratch_pool.clear();
-      e = entry_for(cp, scratch_pool);
-    }
+    const char32_t* pool;
+    const std::uint32_t e = lookup(utf8::decode(in, i), scratch_pool, pool);
     if (((e >> kKindShift) & 3u) == kDelete && (e & kComposes) == 0) continue;
     kept.append(in.data() + begin, i - begin);
   }

@@ -49,6 +49,8 @@ class Normalizer {
   static constexpr std::uint32_t kComposes = 1u << 31;
 
   std::uint32_t entry_for(char32_t cp, std::vector<char32_t>& pool) const;
+  // Table entry of cp; `pool` is set to where its expansion lives.
+  std::uint32_t lookup(char32_t cp, std::vector<char32_t>& scratch, const char32_t*& pool) const;
   void apply_rules(std::u32string_view in, std::u32string& out) const;
   void run_table(std::string_view in, std::string& out) const;
 

@@ -172,14 +172,16 @@ TEST_CASE("extractor: buckets stay inside the hashing space", "[extractor]") {
   }
 }
 
-TEST_CASE("extractor: pair mode adds claim, shared, novel and overlap features", "[extractor]") {
+TEST_CASE("extractor: pair mode adds claim, shared, novel, dropped, swap and overlap features", "[extractor]") {
   FeatureExtractor fx(config(2, 3, 1, true));
   Traced t = trace(fx, "a c", "a b");
-  std::vector<std::string> claim, shared, novel, overlap, plain;
+  std::vector<std::string> claim, shared, novel, dropped, swap, overlap, plain;
   for (const std::string& n : t.names) {
     if (starts_with(n, "claim:")) claim.push_back(n);
     else if (starts_with(n, "shared:")) shared.push_back(n);
     else if (starts_with(n, "novel:")) novel.push_back(n);
+    else if (starts_with(n, "dropped:")) dropped.push_back(n);
+    else if (starts_with(n, "swap:")) swap.push_back(n);
     else if (starts_with(n, "overlap:")) overlap.push_back(n);
     else plain.push_back(n);
   }
@@ -188,6 +190,9 @@ TEST_CASE("extractor: pair mode adds claim, shared, novel and overlap features",
                                  "claim:[a]", "claim:[b]"}));
   CHECK(shared == std::vector<std::string>{"shared:[a]"});
   CHECK(novel == std::vector<std::string>{"novel:[c]"});
+  // The claim's "b" is missing from the text, which has "c" instead.
+  CHECK(dropped == std::vector<std::string>{"dropped:[b]"});
+  CHECK(swap == std::vector<std::string>{"swap:[b c]"});
   // Half the claim's words are in the text and half the text's words in the claim.
   CHECK(sorted(overlap) == sorted({"overlap:claim_in_text>=0.1", "overlap:claim_in_text>=0.2",
                                    "overlap:claim_in_text>=0.3", "overlap:claim_in_text>=0.4",

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "common/confusion.h"
 #include "common/error.h"
 #include "common/parallel.h"
 #include "common/progress.h"
@@ -22,25 +23,38 @@ std::string fmt(double v) {
   return b;
 }
 
-// Mean log-loss of rows with a known label; fixed summation order.
-double mean_log_loss(const CsrMatrix& x, const double* w, std::size_t k, const std::vector<int>& y, int threads) {
+// Scores on dev rows with a known label: macro-F1 and mean log-loss.
+struct DevScore {
+  double macro_f1 = 0.0, log_loss = INFINITY;
+  // Early stopping keeps the iterate with the best macro-F1 (the headline
+  // metric), preferring the lower log-loss between equals.
+  bool better_than(const DevScore& o) const {
+    return macro_f1 > o.macro_f1 + 1e-12 || (macro_f1 > o.macro_f1 - 1e-12 && log_loss < o.log_loss);
+  }
+};
+
+DevScore dev_score(const CsrMatrix& x, const double* w, std::size_t k, const std::vector<int>& y, int threads) {
   std::vector<double> loss(x.rows(), 0.0);
+  std::vector<int> pred(x.rows(), 0);
   parallel_for(x.rows(), threads, [&](std::size_t b, std::size_t e) {
     std::vector<double> p(k);
     for (std::size_t i = b; i < e; ++i) {
       if (y[i] < 0) continue;
       softmax_probabilities(x, w, k, i, p.data());
       loss[i] = -std::log(std::max(p[static_cast<std::size_t>(y[i])], 1e-15));
+      pred[i] = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
     }
   });
+  Confusion m(k, std::vector<std::size_t>(k, 0));
   double sum = 0.0;
   std::size_t n = 0;
   for (std::size_t i = 0; i < loss.size(); ++i)
     if (y[i] >= 0) {
       sum += loss[i];
       ++n;
+      ++m[static_cast<std::size_t>(y[i])][static_cast<std::size_t>(pred[i])];
     }
-  return n ? sum / static_cast<double>(n) : 0.0;
+  return {macro_f1_of(m), n ? sum / static_cast<double>(n) : 0.0};
 }
 
 std::vector<int> encode(const std::vector<std::string>& values, const std::vector<std::string>& labels) {
@@ -146,7 +160,8 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       use_dev = std::any_of(dev_y.begin(), dev_y.end(), [](int v) { return v >= 0; });
     }
     Eigen::VectorXd best_w;
-    double best_dev = INFINITY;
+    DevScore best_dev;
+    best_dev.macro_f1 = -1.0;
     int best_it = 0;
     Progress progress("training " + field, static_cast<std::size_t>(opt.max_iterations));
     LbfgsOptions lo;
@@ -158,10 +173,12 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
         if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value));
         return true;
       }
-      double dl = mean_log_loss(dev_x, cur.data(), k, dev_y, threads);
-      if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value) + ", dev log-loss " + fmt(dl));
-      if (dl < best_dev) {
-        best_dev = dl;
+      DevScore ds = dev_score(dev_x, cur.data(), k, dev_y, threads);
+      if (it % 10 == 0)
+        say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value) + ", dev macro-F1 " +
+            fmt(ds.macro_f1) + ", dev log-loss " + fmt(ds.log_loss));
+      if (ds.better_than(best_dev)) {
+        best_dev = ds;
         best_w = cur;
         best_it = it;
       }
@@ -170,7 +187,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     LbfgsResult r = minimize_lbfgs(loss, w, lo, cb);
     if (use_dev && best_w.size() == w.size()) w = best_w;
     say(field + ": " + std::to_string(r.iterations) + " iterations" +
-        (use_dev ? ", best dev log-loss " + fmt(best_dev) + " at iteration " + std::to_string(best_it) : ""));
+        (use_dev ? ", best dev macro-F1 " + fmt(best_dev.macro_f1) + " at iteration " + std::to_string(best_it) : ""));
 
     Head head;
     head.field = field;
