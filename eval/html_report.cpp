@@ -39,7 +39,7 @@ std::string snippet(const std::string& s, std::size_t max) {
 std::string class_bars(const TaskMetrics& t) {
   const int row = 22, label_w = 150, bar_w = 300;
   int h = static_cast<int>(t.labels.size()) * row * 3 + 30;
-  std::string s = "<svg class=\"bars\" width=\"" + std::to_string(label_w + bar_w + 60) + "\" height=\"" +
+  std::string s = "<svg class=\"bars\" width=\"" + std::to_string(label_w + bar_w + 110) + "\" height=\"" +
                   std::to_string(h) + "\" role=\"img\" aria-label=\"per-class precision, recall and F1\">";
   const char* names[3] = {"precision", "recall", "F1"};
   const char* colors[3] = {"#4c78a8", "#f58518", "#54a24b"};

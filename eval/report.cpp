@@ -15,11 +15,25 @@ std::string fixed(double v, int digits = 4) {
   return b;
 }
 
-std::string pad(const std::string& s, std::size_t width) {
-  // Width in code points, so Arabic labels line up too.
+// Widths count code points, so Arabic labels line up too.
+std::size_t width_of(const std::string& s) {
   std::size_t cps = 0;
   for (unsigned char c : s) cps += (c & 0xC0) != 0x80;
-  return cps >= width ? s : s + std::string(width - cps, ' ');
+  return cps;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  std::size_t w = width_of(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+// The first `n` code points of s, never splitting a character.
+std::string head(const std::string& s, std::size_t n) {
+  std::size_t i = 0;
+  for (std::size_t cps = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && cps++ == n) break;
+  }
+  return s.substr(0, i);
 }
 
 void number_field(std::string& out, const char* name, double v) {
@@ -44,20 +58,20 @@ std::string text_report(const EvalResult& r) {
     out += "log-loss     " + fixed(t.log_loss) + "\n";
     out += "ECE          " + fixed(t.ece) + "   Brier " + fixed(t.brier) + "\n\n";
     std::size_t w = 8;
-    for (const auto& l : t.labels) w = std::max(w, l.size() / 2 + 2);
+    for (const auto& l : t.labels) w = std::max(w, width_of(l) + 2);
     w = std::min<std::size_t>(w, 28);
     out += pad("class", w) + " precision  recall      F1  support\n";
     for (std::size_t c = 0; c < t.labels.size(); ++c) {
       const ClassMetrics& m = t.per_class[c];
       char line[96];
       std::snprintf(line, sizeof line, "  %7.4f %7.4f %7.4f %8zu\n", m.precision, m.recall, m.f1, m.support);
-      out += pad(t.labels[c], w) + line;
+      out += pad(head(t.labels[c], w - 1), w) + line;
     }
     out += "\nconfusion (rows: gold, columns: predicted)\n" + pad("", w);
-    for (std::size_t c = 0; c < t.labels.size(); ++c) out += " " + pad(t.labels[c].substr(0, 7), 7);
+    for (std::size_t c = 0; c < t.labels.size(); ++c) out += " " + pad(head(t.labels[c], 7), 7);
     out += "\n";
     for (std::size_t g = 0; g < t.labels.size(); ++g) {
-      out += pad(t.labels[g], w);
+      out += pad(head(t.labels[g], w - 1), w);
       for (std::size_t p = 0; p < t.labels.size(); ++p) {
         char cell[16];
         std::snprintf(cell, sizeof cell, " %7zu", t.confusion[g][p]);

@@ -164,9 +164,13 @@ InferStats run_infer(const Model& model, const std::vector<std::string>& inputs,
           Item& it = items[i];
           std::string& line = lines[i];
           line.clear();
+          // Without an id field a row is named by its line number, and by
+          // file and line when several files are read.
           const std::string* idv = it.rec.get(o.fields.id);
-          std::string id = idv ? *idv : std::to_string(it.rec.line);
-          bool numeric = idv == nullptr;
+          const bool several = inputs.size() > 1;
+          std::string id = idv ? *idv : several ? reader.name() + ":" + std::to_string(it.rec.line)
+                                                : std::to_string(it.rec.line);
+          bool numeric = idv == nullptr && !several;
           if (!it.error.empty()) {
             format_error(id, numeric, it.error, o.output, line);
             continue;

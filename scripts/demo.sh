@@ -4,7 +4,7 @@
 # split. Needs a built build/rasid (scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rasid=build/rasid
+rasid=${RASID:-build/rasid}
 corpus=datasets/iraq_news
 mkdir -p models/default
 echo "== training the default model on $corpus/train.jsonl"
