@@ -41,10 +41,11 @@ void add_cv(CLI::App& app, Command& run) {
       fields.labels = split_list(s->flags.labels);
       if (fields.labels.empty()) throw InputError("--label needs at least one field name");
       TrainOptions opt = s->flags.options;
+      opt.threads = s->flags.run.threads;
       opt.features.pair = !fields.claim.empty();
       FieldNames read_fields = fields;
       if (!s->folds_field.empty()) read_fields.labels.push_back(s->folds_field);
-      Corpus c = read_corpus(s->data, parse_format(s->fields.format), read_fields, s->flags.skip_bad);
+      Corpus c = read_corpus(s->data, parse_format(s->fields.format), read_fields, s->flags.run.skip_bad);
       int folds = s->folds;
       std::vector<int> fold_of;
       if (!s->folds_field.empty()) {
@@ -53,7 +54,7 @@ void add_cv(CLI::App& app, Command& run) {
       } else {
         fold_of = stratified_folds(c.labels[0], folds, opt.seed);
       }
-      bool quiet = s->flags.quiet;
+      bool quiet = s->flags.run.quiet;
       auto summary = cross_validate(c, fields, opt, fold_of, folds, [quiet](const std::string& m) { note(quiet, m); });
       std::string out = s->json ? "{\"folds\": " + std::to_string(folds) + ", \"tasks\": {" : "";
       for (std::size_t h = 0; h < summary.size(); ++h) {

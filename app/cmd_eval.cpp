@@ -14,7 +14,8 @@ void add_eval(CLI::App& app, Command& run) {
   auto* cmd = app.add_subcommand("eval", "evaluate a model on labelled data");
   struct State {
     std::string model, data, labels, report, compare;
-    bool json = false, skip_bad = false, quiet = false;
+    bool json = false;
+    RunFlags run;
     FieldOptions fields;
     EvalOptions opt;
   };
@@ -27,10 +28,8 @@ void add_eval(CLI::App& app, Command& run) {
   cmd->add_option("--compare", s->compare, "also score this model and test whether the two differ (paired bootstrap)");
   cmd->add_option("--bootstrap", s->opt.bootstrap, "bootstrap resamples for confidence intervals")->capture_default_str();
   cmd->add_option("--seed", s->opt.seed, "seed of the bootstrap")->capture_default_str();
-  cmd->add_option("--threads", s->opt.threads, "worker threads (0: all cores)")->capture_default_str();
-  cmd->add_flag("--skip-bad", s->skip_bad, "skip and count malformed rows instead of stopping");
+  s->run.add_to(*cmd);
   s->fields.add_to(*cmd);
-  cmd->add_flag("-q,--quiet", s->quiet, "no progress display");
   cmd->callback([s, &run] {
     run = [s] {
       Model model = load_model(s->model);
@@ -44,8 +43,9 @@ void add_eval(CLI::App& app, Command& run) {
         if (!model.head(f)) throw InputError("the model has no head for label field '" + f + "'");
       std::unique_ptr<AtomicFile> report;
       if (!s->report.empty()) report = std::make_unique<AtomicFile>(s->report);
-      Corpus data = read_corpus(s->data, parse_format(s->fields.format), fields, s->skip_bad);
+      Corpus data = read_corpus(s->data, parse_format(s->fields.format), fields, s->run.skip_bad);
       if (data.size() == 0) throw InputError(data.source + ": no documents to evaluate");
+      s->opt.threads = s->run.threads;
       EvalResult r = evaluate(model, data, fields, s->opt);
       std::vector<Comparison> comparison;
       if (!s->compare.empty()) {

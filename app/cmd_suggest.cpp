@@ -14,8 +14,7 @@ void add_suggest(CLI::App& app, Command& run) {
   struct State {
     std::string model, data, strategy = "margin";
     std::size_t n = 50;
-    int threads = 0;
-    bool skip_bad = false, quiet = false;
+    RunFlags run;
     FieldOptions fields;
   };
   auto s = std::make_shared<State>();
@@ -23,17 +22,15 @@ void add_suggest(CLI::App& app, Command& run) {
   cmd->add_option("--data", s->data, "unlabelled documents (JSONL, CSV, TSV or text)")->required();
   cmd->add_option("-n", s->n, "how many documents to list")->capture_default_str();
   cmd->add_option("--strategy", s->strategy, "margin, entropy or least-confident")->capture_default_str();
-  cmd->add_option("--threads", s->threads, "worker threads (0: all cores)")->capture_default_str();
-  cmd->add_flag("--skip-bad", s->skip_bad, "skip and count malformed rows instead of stopping");
+  s->run.add_to(*cmd);
   s->fields.add_to(*cmd);
-  cmd->add_flag("-q,--quiet", s->quiet, "no progress display");
   cmd->callback([s, &run] {
     run = [s] {
       Model model = load_model(s->model);
       Uncertainty kind = parse_uncertainty(s->strategy);
       FieldNames fields = s->fields.resolve(&model);
-      Corpus c = read_corpus(s->data, parse_format(s->fields.format), fields, s->skip_bad, false);
-      auto probs = predict_corpus(model, c, s->threads);
+      Corpus c = read_corpus(s->data, parse_format(s->fields.format), fields, s->run.skip_bad, false);
+      auto probs = predict_corpus(model, c, s->run.threads);
       std::vector<double> score;
       std::string out;
       for (std::size_t i : most_uncertain(probs, kind, s->n, &score)) {

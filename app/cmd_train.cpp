@@ -25,9 +25,7 @@ void TrainFlags::add_to(CLI::App& cmd) {
   cmd.add_flag("--balanced", o.balanced, "weight classes inversely to their frequency");
   cmd.add_flag("--quantize", o.quantize, "store 8-bit weights (about 4x smaller model)");
   cmd.add_option("--seed", o.seed, "random seed (training is deterministic for a seed)")->capture_default_str();
-  cmd.add_option("--threads", o.threads, "worker threads (0: all cores)")->capture_default_str();
-  cmd.add_flag("--skip-bad", skip_bad, "skip and count malformed rows instead of stopping");
-  cmd.add_flag("-q,--quiet", quiet, "no progress messages");
+  run.add_to(cmd);
 }
 
 void add_train(CLI::App& app, Command& run) {
@@ -53,17 +51,18 @@ void add_train(CLI::App& app, Command& run) {
       fields.labels = split_list(s->flags.labels);
       if (fields.labels.empty()) throw InputError("--label needs at least one field name");
       TrainOptions opt = s->flags.options;
+      opt.threads = s->flags.run.threads;
       opt.calibrate = s->calibrate;
       opt.features.pair = !fields.claim.empty();
       opt.features.validate();
       Format format = parse_format(s->fields.format);
       AtomicFile out(s->output);  // fail now, not after training, if unwritable
-      Corpus train = read_corpus(s->data, format, fields, s->flags.skip_bad);
-      note(s->flags.quiet, "read " + std::to_string(train.size()) + " documents from " + train.source +
+      Corpus train = read_corpus(s->data, format, fields, s->flags.run.skip_bad);
+      note(s->flags.run.quiet, "read " + std::to_string(train.size()) + " documents from " + train.source +
                                (train.skipped ? " (" + std::to_string(train.skipped) + " malformed rows skipped)" : ""));
       Corpus dev;
-      if (!s->dev.empty()) dev = read_corpus(s->dev, format, fields, s->flags.skip_bad);
-      bool quiet = s->flags.quiet;
+      if (!s->dev.empty()) dev = read_corpus(s->dev, format, fields, s->flags.run.skip_bad);
+      bool quiet = s->flags.run.quiet;
       Model model = train_model(train, s->dev.empty() ? nullptr : &dev, fields, opt,
                                 [quiet](const std::string& m) { note(quiet, m); });
       out.write(encode_model(model));
@@ -71,7 +70,7 @@ void add_train(CLI::App& app, Command& run) {
       double secs = std::chrono::duration<double>(clock::now() - start).count();
       char b[64];
       std::snprintf(b, sizeof b, "%.1f s", secs);
-      note(s->flags.quiet, "wrote " + s->output + " in " + b);
+      note(s->flags.run.quiet, "wrote " + s->output + " in " + b);
       return 0;
     };
   });

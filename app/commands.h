@@ -30,12 +30,20 @@ struct FieldOptions {
   FieldNames resolve(const Model* model) const;
 };
 
+// Options every data-reading command has: worker threads, skipping bad
+// rows, and quiet (no progress display).
+struct RunFlags {
+  int threads = 0;
+  bool skip_bad = false;
+  bool quiet = false;
+  void add_to(CLI::App& cmd);
+};
+
 // Model and optimiser options shared by `train` and `cv`.
 struct TrainFlags {
   TrainOptions options;
   std::string labels;
-  bool quiet = false;
-  bool skip_bad = false;
+  RunFlags run;  // run.threads becomes options.threads
   void add_to(CLI::App& cmd);
 };
 

@@ -25,6 +25,12 @@ FieldNames FieldOptions::resolve(const Model* model) const {
   return f;
 }
 
+void RunFlags::add_to(CLI::App& cmd) {
+  cmd.add_option("--threads", threads, "worker threads (0: all cores)")->capture_default_str();
+  cmd.add_flag("--skip-bad", skip_bad, "skip and count malformed rows instead of stopping");
+  cmd.add_flag("-q,--quiet", quiet, "no progress display or messages");
+}
+
 void note(bool quiet, const std::string& message) {
   if (!quiet) std::fprintf(stderr, "%s\n", message.c_str());
 }

@@ -43,6 +43,17 @@ void number_field(std::string& out, const char* name, double v) {
   json::append_number(out, v, 6);
 }
 
+// ", "name": [low, high], "
+void interval_field(std::string& out, const char* name, const Interval& ci) {
+  out += ", \"";
+  out += name;
+  out += "\": [";
+  json::append_number(out, ci.low, 6);
+  out += ", ";
+  json::append_number(out, ci.high, 6);
+  out += "], ";
+}
+
 }  // namespace
 
 std::string text_report(const EvalResult& r) {
@@ -91,17 +102,9 @@ std::string json_report(const EvalResult& r) {
     json::append_string(out, t.field);
     out += ": {\"n\": " + std::to_string(t.n) + ", \"unknown_labels\": " + std::to_string(t.unknown_labels) + ", ";
     number_field(out, "accuracy", t.accuracy);
-    out += ", \"accuracy_ci\": [";
-    json::append_number(out, t.accuracy_ci.low);
-    out += ", ";
-    json::append_number(out, t.accuracy_ci.high);
-    out += "], ";
+    interval_field(out, "accuracy_ci", t.accuracy_ci);
     number_field(out, "macro_f1", t.macro_f1);
-    out += ", \"macro_f1_ci\": [";
-    json::append_number(out, t.macro_f1_ci.low);
-    out += ", ";
-    json::append_number(out, t.macro_f1_ci.high);
-    out += "], ";
+    interval_field(out, "macro_f1_ci", t.macro_f1_ci);
     number_field(out, "weighted_f1", t.weighted_f1);
     out += ", ";
     number_field(out, "log_loss", t.log_loss);

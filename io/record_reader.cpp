@@ -95,6 +95,16 @@ void split_tsv(const std::string& text, std::vector<std::string>& out) {
   }
 }
 
+// What is wrong with a raw row before it is parsed: too long, not UTF-8, or
+// nothing but `blank` characters. Empty when the row can be parsed.
+std::string check_row(const std::string& text, std::size_t max_bytes, const char* blank) {
+  if (text.size() > max_bytes) return "row longer than " + std::to_string(max_bytes) + " bytes";
+  std::size_t bad = utf8::find_invalid(text);
+  if (bad != std::string::npos) return "invalid UTF-8 at byte " + std::to_string(bad + 1);
+  if (text.find_first_not_of(blank) == std::string::npos) return "empty line";
+  return {};
+}
+
 }  // namespace
 
 RecordReader::RecordReader(const std::string& path, Format format, std::string text_field,
@@ -109,21 +119,29 @@ RecordReader::RecordReader(const std::string& path, Format format, std::string t
     owns_file_ = true;
     name_ = path;
   }
-  if (format_ == Format::Auto) format_ = format_from_extension(path);
-  if (format_ == Format::Auto) {
-    // Sniff: a first non-blank line that opens a JSON object means JSONL.
-    // Lines read while sniffing are queued and delivered again in order.
-    std::string line;
-    format_ = Format::Text;
-    while (read_raw_line(line)) {
-      pending_.push_back(line);
-      std::size_t p = line.find_first_not_of(" \t");
-      if (p == std::string::npos) continue;
-      if (line[p] == '{') format_ = Format::Jsonl;
-      break;
+  // The destructor does not run when the constructor throws (bad header,
+  // read error), so release the file and the line buffer here.
+  try {
+    if (format_ == Format::Auto) format_ = format_from_extension(path);
+    if (format_ == Format::Auto) {
+      // Sniff: a first non-blank line that opens a JSON object means JSONL.
+      // Lines read while sniffing are queued and delivered again in order.
+      std::string line;
+      format_ = Format::Text;
+      while (read_raw_line(line)) {
+        pending_.push_back(line);
+        std::size_t p = line.find_first_not_of(" \t");
+        if (p == std::string::npos) continue;
+        if (line[p] == '{') format_ = Format::Jsonl;
+        break;
+      }
     }
+    if (format_ == Format::Csv || format_ == Format::Tsv) read_header();
+  } catch (...) {
+    if (owns_file_) std::fclose(file_);
+    std::free(buffer_);
+    throw;
   }
-  if (format_ == Format::Csv || format_ == Format::Tsv) read_header();
 }
 
 RecordReader::~RecordReader() {
@@ -180,19 +198,8 @@ RecordReader::Status RecordReader::next(Record& rec, std::string& error) {
   std::string line;
   if (!read_line(line)) return Status::End;
   rec.line = line_no_;
-  if (line.size() > max_record_bytes_) {
-    error = "line longer than " + std::to_string(max_record_bytes_) + " bytes";
-    return Status::Bad;
-  }
-  std::size_t bad = utf8::find_invalid(line);
-  if (bad != std::string::npos) {
-    error = "invalid UTF-8 at byte " + std::to_string(bad + 1);
-    return Status::Bad;
-  }
-  if (line.find_first_not_of(" \t") == std::string::npos) {
-    error = "empty line";
-    return Status::Bad;
-  }
+  error = check_row(line, max_record_bytes_, " \t");
+  if (!error.empty()) return Status::Bad;
   if (format_ == Format::Text) {
     rec.fields.emplace_back(text_field_, std::move(line));
     return Status::Ok;
@@ -225,17 +232,9 @@ RecordReader::Status RecordReader::next_delimited(Record& rec, std::string& erro
   } else {
     split_tsv(text, cells);
   }
-  if (text.size() > max_record_bytes_) {
-    error = "row longer than " + std::to_string(max_record_bytes_) + " bytes";
-    return Status::Bad;
-  }
-  std::size_t bad = utf8::find_invalid(text);
-  if (bad != std::string::npos) {
-    error = "invalid UTF-8 at byte " + std::to_string(bad + 1);
-    return Status::Bad;
-  }
-  if (text.find_first_not_of(" \t,") == std::string::npos) {
-    error = "empty line";
+  std::string row_error = check_row(text, max_record_bytes_, " \t,");
+  if (!row_error.empty()) {
+    error = std::move(row_error);
     return Status::Bad;
   }
   if (!error.empty()) {

@@ -334,7 +334,7 @@ TEST_CASE("reader: rows longer than the limit are Bad", "[reader]") {
   auto rows = read_all(reader);
   REQUIRE(rows.size() == 3);
   check_ok(rows[0], 1, {{"text", "short"}});
-  check_bad(rows[1], 2, "line longer than 64 bytes");
+  check_bad(rows[1], 2, "row longer than 64 bytes");
   check_ok(rows[2], 3, {{"text", "ok"}});
 }
 

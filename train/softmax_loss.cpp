@@ -7,11 +7,12 @@
 
 namespace rasid {
 
-void softmax_probabilities(const CsrMatrix& x, const double* w, std::size_t k, std::size_t row, double* p) {
-  const double* bias = w + x.n_cols * k;
+template <class Weight>
+void softmax_probabilities(const CsrMatrix& x, const Weight* w, std::size_t k, std::size_t row, double* p) {
+  const Weight* bias = w + x.n_cols * k;
   for (std::size_t c = 0; c < k; ++c) p[c] = bias[c];
   for (std::size_t j = x.ptr[row]; j < x.ptr[row + 1]; ++j) {
-    const double* wr = w + static_cast<std::size_t>(x.idx[j]) * k;
+    const Weight* wr = w + static_cast<std::size_t>(x.idx[j]) * k;
     const double v = x.val[j];
     for (std::size_t c = 0; c < k; ++c) p[c] += v * wr[c];
   }
@@ -19,6 +20,9 @@ void softmax_probabilities(const CsrMatrix& x, const double* w, std::size_t k, s
   for (std::size_t c = 0; c < k; ++c) sum += (p[c] = std::exp(p[c] - mx));
   for (std::size_t c = 0; c < k; ++c) p[c] /= sum;
 }
+
+template void softmax_probabilities<double>(const CsrMatrix&, const double*, std::size_t, std::size_t, double*);
+template void softmax_probabilities<float>(const CsrMatrix&, const float*, std::size_t, std::size_t, double*);
 
 SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, const CsrMatrix& xt, std::vector<int> labels,
                          std::vector<double> weights, int n_classes, double c, int threads)
@@ -37,6 +41,10 @@ SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, const CsrMatrix& xt, std::vector<in
 double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
   const std::size_t n = x_.rows(), k = k_, f = x_.n_cols;
   const double* wp = w.data();
+  w_float_.resize(static_cast<std::size_t>(w.size()));
+  parallel_for(w_float_.size(), threads_, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) w_float_[i] = static_cast<float>(wp[i]);
+  });
   // Forward pass: each row writes only its own slots.
   parallel_for(n, threads_, [&](std::size_t b, std::size_t e) {
     std::vector<double> p(k);
@@ -47,7 +55,7 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
         row_loss_[i] = 0.0;
         continue;
       }
-      softmax_probabilities(x_, wp, k, i, p.data());
+      softmax_probabilities(x_, w_float_.data(), k, i, p.data());
       const std::size_t yi = static_cast<std::size_t>(y_[i]);
       row_loss_[i] = -s_[i] * std::log(std::max(p[yi], 1e-300));
       for (std::size_t c = 0; c < k; ++c) r[c] = s_[i] * (p[c] - (c == yi ? 1.0 : 0.0));

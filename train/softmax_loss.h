@@ -29,11 +29,14 @@ class SoftmaxLoss final : public Objective {
   double reg_;  // 1 / (C S)
   int threads_;
   std::vector<double> residual_;  // rows × classes: s_i (p_i - onehot(y_i))
+  std::vector<float> w_float_;    // single-precision copy of W for the forward pass
   std::vector<double> row_loss_;
 };
 
-// Scores and probabilities of every row under parameters w (same layout).
-void softmax_probabilities(const CsrMatrix& x, const double* w, std::size_t n_classes, std::size_t row,
+// Class probabilities of one row under parameters w (same layout as the
+// loss's); float weights halve the memory traffic of the forward pass.
+template <class Weight>
+void softmax_probabilities(const CsrMatrix& x, const Weight* w, std::size_t n_classes, std::size_t row,
                            double* probs);
 
 }  // namespace rasid
