@@ -56,6 +56,14 @@ struct In {
     take(sizeof(T));
     ar(x);
   }
+  // A bool is written as one byte; reading any byte other than 0 or 1
+  // straight into a bool would be undefined behaviour, so check it first.
+  void flag(bool& b) {
+    std::uint8_t v;
+    value(v);
+    if (v > 1) throw ModelError("model file is corrupt: a flag is neither 0 nor 1");
+    b = v != 0;
+  }
   std::uint64_t count(std::uint64_t element_bytes) {
     std::uint64_t n;
     value(n);
@@ -119,15 +127,15 @@ void require(bool ok, const char* what) {
 Model read_payload(In& in) {
   Model m;
   FeatureConfig& f = m.features;
-  in.value(f.normalizer.fold_teh_marbuta);
-  in.value(f.normalizer.fold_hamza);
+  in.flag(f.normalizer.fold_teh_marbuta);
+  in.flag(f.normalizer.fold_hamza);
   in.value(f.char_min);
   in.value(f.char_max);
   in.value(f.word_ngrams);
   in.value(f.bucket_bits);
   in.value(f.min_df);
-  in.value(f.sublinear_tf);
-  in.value(f.pair);
+  in.flag(f.sublinear_tf);
+  in.flag(f.pair);
   try {
     f.validate();
   } catch (const InputError&) {

@@ -6,7 +6,8 @@
 # (clang with libFuzzer and the sanitizer runtimes, for scripts/fuzz.sh).
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libicu-dev libcereal-dev libcli11-dev
-          catch2 libxxhash-dev python3)
+          catch2 libxxhash-dev python3
+          pybind11-dev python3-pybind11 python3-numpy python3-pytest python3-dask python3-distributed)
 for group in "$@"; do
   case "$group" in
     bench) packages+=(fasttext liblinear-tools python3-sklearn python3-numpy python3-scipy time) ;;

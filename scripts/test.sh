@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite with ctest.
+# The whole test suite: installs what is missing, then
+#  1. a short libFuzzer run of every fuzz target (clang; 10 s each),
+#  2. the suite under AddressSanitizer + UBSan (build-asan/),
+#  3. the suite on the normal Release build (build/), last so that its ctest
+#     summary is the final line.
+# RASID_QUICK=1 runs only step 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install_deps.sh browser
+bash scripts/install_deps.sh browser fuzz
+if [ "${RASID_QUICK:-0}" != 1 ]; then
+  bash scripts/fuzz.sh 10
+  bash scripts/sanitize.sh
+fi
 bash scripts/build.sh
 cd build
 ctest --output-on-failure -j "$(nproc)" --timeout 300
