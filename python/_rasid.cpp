@@ -436,12 +436,17 @@ PYBIND11_MODULE(_rasid, mod) {
                         return wrap(decode_model(t[0].cast<std::string>()));
                       }));
 
+  // Defaults are the CLI's: whatever TrainOptions and FeatureConfig say.
+  const TrainOptions d;
+  const FeatureConfig& df = d.features;
   mod.def("train", &train, py::arg("texts"), py::arg("labels"), py::arg("claims") = py::none(),
-          py::arg("c") = 20.0, py::arg("max_iter") = 200, py::arg("threads") = 0, py::arg("seed") = 1, py::kw_only(),
-          py::arg("minn") = 2, py::arg("maxn") = 5, py::arg("word_ngrams") = 1, py::arg("bucket_bits") = 22,
-          py::arg("min_df") = 2, py::arg("sublinear_tf") = true, py::arg("fold_teh_marbuta") = false,
-          py::arg("fold_hamza") = false, py::arg("balanced") = false, py::arg("quantize") = false,
-          py::arg("patience") = 15, py::arg("dev_texts") = py::none(), py::arg("dev_labels") = py::none(),
+          py::arg("c") = d.c, py::arg("max_iter") = d.max_iterations, py::arg("threads") = d.threads,
+          py::arg("seed") = d.seed, py::kw_only(), py::arg("minn") = df.char_min, py::arg("maxn") = df.char_max,
+          py::arg("word_ngrams") = df.word_ngrams, py::arg("bucket_bits") = df.bucket_bits,
+          py::arg("min_df") = df.min_df, py::arg("sublinear_tf") = df.sublinear_tf,
+          py::arg("fold_teh_marbuta") = df.normalizer.fold_teh_marbuta,
+          py::arg("fold_hamza") = df.normalizer.fold_hamza, py::arg("balanced") = d.balanced,
+          py::arg("quantize") = d.quantize, py::arg("patience") = d.patience, py::arg("dev_texts") = py::none(), py::arg("dev_labels") = py::none(),
           py::arg("dev_claims") = py::none(), py::arg("calibrate") = false, py::arg("text_field") = "text",
           py::arg("claim_field") = py::none(), py::arg("verbose") = false,
           "Trains a model in memory. labels: {field: [label per text]} (one head per field;\n"
