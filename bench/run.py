@@ -402,6 +402,19 @@ def sh_out(cmd):
         return ""
 
 
+def rasid_train_defaults():
+    """Feature/training defaults of the binary under test, from its --help."""
+    out = {}
+    for line in sh_out([RASID, "train", "--help"]).splitlines():
+        m = re.match(r"\s+(?:-\w,)?(--[\w-]+) \w+=(\S+)", line)
+        if m and m.group(1) in ("--minn", "--maxn", "--word-ngrams", "--bucket-bits", "--min-df",
+                                "--max-iter", "--patience", "--threads"):
+            out[m.group(1)] = m.group(2)
+        if line.strip().startswith("--no-sublinear-tf"):
+            out["sublinear tf"] = "on"
+    return out
+
+
 def environment():
     cpu = ""
     for line in open("/proc/cpuinfo"):
@@ -480,9 +493,11 @@ def report(res, path):
     a("")
     names = {"rasid": "rasid", "liblinear": "LIBLINEAR", "sklearn": "scikit-learn", "fasttext": "fastText"}
     a("## Method\n")
-    a("- **rasid**: `rasid train --data TRAIN --label FIELD [--claim-field CLAIM] -o M -q --dev DEV -c C` "
-      "(defaults otherwise: char 2-5 + word 1-2-grams, 2^22 hashed buckets, min-df 2, sublinear tf, "
-      "all cores); scored with `rasid eval --json`; throughput from `rasid infer -m M DEV > /dev/null`.")
+    dflt = res.get("rasid_train_defaults") or {}
+    dtxt = ", ".join(f"{k} {v}" for k, v in dflt.items()) or "see `rasid train --help`"
+    a("- **rasid**: `rasid train --data TRAIN --label FIELD [--claim-field CLAIM] -o M -q --dev DEV -c C`, "
+      f"other options at the binary's defaults ({dtxt}; read from `rasid train --help` in this run); "
+      "scored with `rasid eval --json`; throughput from `rasid infer -m M DEV > /dev/null`.")
     a("- **LIBLINEAR**: scikit-learn `TfidfVectorizer(analyzer='char_wb', ngram_range=(2,5), sublinear_tf=True, "
       "min_df=2)` fitted on train, libsvm files written with `dump_svmlight_file`, then "
       "`liblinear-train -s 0 -c C` (L2-regularised logistic regression) and `liblinear-predict`.")
@@ -715,6 +730,7 @@ def main():
     cmd = "/usr/bin/python3 bench/run.py" + "".join(" " + x for x in sys.argv[1:])
     log(f"work dir {tmp}; results to {out_dir}")
     res = {"command": cmd, "quick": args.quick, "environment": environment(), "rasid_binary": res_bin,
+           "rasid_train_defaults": rasid_train_defaults(),
            "tasks": [], "skipped": []}
     unavailable = {s: available(s) for s in systems}
     for s, why in unavailable.items():
@@ -766,6 +782,7 @@ def main():
                 stage_inputs = (train, dev, keep)
             res["tasks"].append(entry)
             shutil.rmtree(t.dir, ignore_errors=True)
+            (Path(tmp) / "results.partial.json").write_text(json.dumps(res, indent=1, ensure_ascii=False))
         if stage_inputs and not args.quick:
             log("rasid stages on ant_news")
             res["rasid_stages"] = rasid_stages(*stage_inputs, tmp)

@@ -1,6 +1,4 @@
-// Compressed sparse rows: a batch of documents as model input. The
-// transpose (one row per feature column) lets gradient sums run per column
-// in a fixed order, independent of the number of threads.
+// Compressed sparse rows: a batch of documents as model input.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -22,7 +20,6 @@ struct CsrMatrix {
     val.insert(val.end(), row.vals.begin(), row.vals.end());
     ptr.push_back(idx.size());
   }
-  CsrMatrix transpose() const;
 };
 
 }  // namespace rasid

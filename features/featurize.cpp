@@ -1,5 +1,8 @@
 #include "features/featurize.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "common/parallel.h"
 #include "common/progress.h"
 
@@ -20,23 +23,45 @@ std::vector<DocFeatures> extract_all(const std::vector<std::string>& texts, cons
   return out;
 }
 
-CsrMatrix to_matrix(const std::vector<DocFeatures>& docs, const Vocabulary& vocab, bool sublinear_tf,
-                    int threads) {
-  std::vector<SparseRow> rows(docs.size());
-  parallel_for(docs.size(), threads, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) vocab.transform(docs[i], sublinear_tf, rows[i]);
-  });
+CsrMatrix to_matrix(std::vector<DocFeatures>&& docs, const Vocabulary& vocab, bool sublinear_tf, int threads) {
   CsrMatrix m;
   m.n_cols = vocab.size();
-  std::size_t nnz = 0;
-  for (const auto& r : rows) nnz += r.size();
-  m.idx.reserve(nnz);
-  m.val.reserve(nnz);
-  m.ptr.reserve(rows.size() + 1);
-  for (auto& r : rows) {
-    m.append(r);
-    r = SparseRow();
-  }
+  // Row lengths first, so the matrix is allocated once at its final size
+  // instead of growing next to a second copy of every row.
+  std::vector<std::size_t> len(docs.size());
+  parallel_for(docs.size(), threads, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) len[i] = vocab.kept(docs[i]);
+  });
+  m.ptr.resize(docs.size() + 1);
+  for (std::size_t i = 0; i < docs.size(); ++i) m.ptr[i + 1] = m.ptr[i] + len[i];
+  m.idx.resize(m.ptr.back());
+  m.val.resize(m.ptr.back());
+  parallel_for(docs.size(), threads, [&](std::size_t b, std::size_t e) {
+    SparseRow row;
+    std::vector<std::uint64_t> packed;
+    for (std::size_t i = b; i < e; ++i) {
+      vocab.transform(docs[i], sublinear_tf, row);
+      docs[i] = DocFeatures();  // consumed: its memory goes back now
+      // Columns ascending within a row: the forward pass then walks the
+      // weights in address order, and the gradient can split rows by column.
+      packed.resize(row.size());
+      for (std::size_t j = 0; j < row.size(); ++j) {
+        std::uint32_t bits;
+        std::memcpy(&bits, &row.vals[j], sizeof bits);
+        packed[j] = std::uint64_t{static_cast<std::uint32_t>(row.cols[j])} << 32 | bits;
+      }
+      std::sort(packed.begin(), packed.end());
+      std::size_t at = m.ptr[i];
+      for (std::uint64_t p : packed) {
+        const std::uint32_t bits = static_cast<std::uint32_t>(p);
+        m.idx[at] = static_cast<std::int32_t>(p >> 32);
+        std::memcpy(&m.val[at], &bits, sizeof bits);
+        ++at;
+      }
+    }
+  });
+  docs.clear();
+  docs.shrink_to_fit();
   return m;
 }
 

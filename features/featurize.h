@@ -14,7 +14,8 @@ namespace rasid {
 std::vector<DocFeatures> extract_all(const std::vector<std::string>& texts, const std::vector<std::string>& claims,
                                      const FeatureConfig& config, int threads);
 
-CsrMatrix to_matrix(const std::vector<DocFeatures>& docs, const Vocabulary& vocab, bool sublinear_tf,
-                    int threads);
+// Turns documents into model rows (columns ascending within each row),
+// consuming `docs` as it goes so the two never both exist in full.
+CsrMatrix to_matrix(std::vector<DocFeatures>&& docs, const Vocabulary& vocab, bool sublinear_tf, int threads);
 
 }  // namespace rasid

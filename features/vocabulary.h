@@ -18,11 +18,15 @@ class Vocabulary {
   // least `config.min_df` of them (pair-overlap indicators: in at least one).
   static Vocabulary fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config);
 
-  // Builds the bucket → column lookup; needed before transform().
+  // Builds the bucket → column lookup; needed before transform(). Throws
+  // ModelError for a bucket outside the space or listed twice.
   void index(int bucket_bits);
 
   // Column of a bucket, or -1 when the bucket is not kept.
   std::int32_t column(std::uint32_t bucket) const { return lookup_[bucket]; }
+
+  // Number of entries transform() will produce for `doc`.
+  std::size_t kept(const DocFeatures& doc) const;
 
   // sublinear (1 + log tf) or raw tf, times idf, L2-normalised; overlap
   // indicators are appended unscaled.
@@ -32,10 +36,11 @@ class Vocabulary {
   const std::vector<std::uint32_t>& buckets() const { return buckets_; }
   const std::vector<float>& idf() const { return idf_; }
 
-  // Keeps only the given columns (sorted, unique), renumbering them 0..n-1.
+  // Keeps only the given columns (sorted, unique), renumbering them 0..n-1
+  // in the same relative order.
   void retain(const std::vector<std::int32_t>& columns);
 
-  // From stored parts (model loading); buckets must be sorted.
+  // From stored parts (model loading); index() checks the buckets.
   static Vocabulary from_parts(std::vector<std::uint32_t> buckets, std::vector<float> idf) {
     Vocabulary v;
     v.buckets_ = std::move(buckets);
@@ -44,7 +49,7 @@ class Vocabulary {
   }
 
  private:
-  std::vector<std::uint32_t> buckets_;  // sorted; column i is buckets_[i]
+  std::vector<std::uint32_t> buckets_;  // column i is buckets_[i]; most frequent first
   std::vector<float> idf_;              // per column; 0 marks an overlap indicator
   std::vector<std::int32_t> lookup_;    // bucket → column or -1
 };

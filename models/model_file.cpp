@@ -146,12 +146,13 @@ Model read_payload(In& in) {
   in.vec(buckets);
   in.vec(idf);
   require(buckets.size() == idf.size(), "vocabulary and idf sizes differ");
-  for (std::size_t i = 0; i < buckets.size(); ++i) {
-    require(buckets[i] <= f.bucket_mask(), "vocabulary bucket outside the hashing space");
-    require(i == 0 || buckets[i] > buckets[i - 1], "vocabulary is not sorted");
-  }
+  for (std::uint32_t b : buckets) require(b <= f.bucket_mask(), "vocabulary bucket outside the hashing space");
   m.vocabulary = Vocabulary::from_parts(std::move(buckets), std::move(idf));
-  m.vocabulary.index(f.bucket_bits);
+  try {
+    m.vocabulary.index(f.bucket_bits);  // also refuses a bucket listed twice
+  } catch (const ModelError& e) {
+    require(false, e.what());
+  }
   const std::size_t rows = m.vocabulary.size();
 
   std::uint64_t n_heads = in.count(16);

@@ -46,6 +46,8 @@ double idf(double n, double df) { return std::log((1 + n) / (1 + df)) + 1; }
 }  // namespace
 
 TEST_CASE("vocabulary: fit keeps buckets in at least min_df documents, with smoothed idf", "[vocabulary]") {
+  // Columns are ordered by document frequency, most frequent first, ties by
+  // bucket number.
   Vocabulary v = Vocabulary::fit(corpus(), small_config(2));
   CHECK(v.buckets() == std::vector<std::uint32_t>{1, 2, 900, 901});
   REQUIRE(v.idf().size() == 4);
@@ -57,15 +59,16 @@ TEST_CASE("vocabulary: fit keeps buckets in at least min_df documents, with smoo
   CHECK(v.size() == 4);
 
   Vocabulary all = Vocabulary::fit(corpus(), small_config(1));
-  CHECK(all.buckets() == std::vector<std::uint32_t>{1, 2, 3, 7, 900, 901});
-  CHECK(all.idf()[2] == Approx(idf(3, 1)));
+  CHECK(all.buckets() == std::vector<std::uint32_t>{1, 2, 900, 3, 7, 901});
+  CHECK(all.idf()[2] == 0.0f);
   CHECK(all.idf()[3] == Approx(idf(3, 1)));
+  CHECK(all.idf()[4] == Approx(idf(3, 1)));
 
   Vocabulary strict = Vocabulary::fit(corpus(), small_config(3));
   CHECK(strict.buckets() == std::vector<std::uint32_t>{1, 900, 901});
 
   // Rarer buckets have larger idf.
-  CHECK(all.idf()[2] > all.idf()[1]);
+  CHECK(all.idf()[3] > all.idf()[1]);
   CHECK(all.idf()[1] > all.idf()[0]);
 
   CHECK(Vocabulary::fit({}, small_config(1)).size() == 0);
@@ -133,7 +136,7 @@ TEST_CASE("vocabulary: retain keeps the given columns and renumbers them", "[voc
 
   // Retaining before index() leaves indexing to later.
   Vocabulary w = Vocabulary::fit(corpus(), small_config(1));
-  w.retain({0, 3});
+  w.retain({0, 4});
   CHECK(w.buckets() == std::vector<std::uint32_t>{1, 7});
   w.index(10);
   CHECK(w.column(7) == 1);
@@ -152,6 +155,13 @@ TEST_CASE("vocabulary: from_parts and buckets outside the hashing space", "[voca
   Vocabulary bad = Vocabulary::from_parts({1, 5000}, {1.0f, 1.0f});
   CHECK_THROWS_AS(bad.index(10), rasid::ModelError);
   CHECK_NOTHROW(bad.index(13));
+
+  // Any order is accepted, a repeated bucket is not.
+  Vocabulary unsorted = Vocabulary::from_parts({9, 2, 4}, {1.0f, 1.0f, 1.0f});
+  unsorted.index(10);
+  CHECK(unsorted.column(2) == 1);
+  Vocabulary twice = Vocabulary::from_parts({9, 2, 9}, {1.0f, 1.0f, 1.0f});
+  CHECK_THROWS_AS(twice.index(10), rasid::ModelError);
 }
 
 TEST_CASE("vocabulary: with real extracted features", "[vocabulary]") {
@@ -166,13 +176,15 @@ TEST_CASE("vocabulary: with real extracted features", "[vocabulary]") {
   std::vector<DocFeatures> docs(texts.size());
   for (std::size_t i = 0; i < texts.size(); ++i) fx.extract(texts[i], {}, docs[i]);
 
-  // Expected: buckets found in at least two documents.
+  // Expected: buckets found in at least two documents, most frequent first
+  // (here "the"/"sat" n-grams are in two documents, none in three).
   std::map<std::uint32_t, int> df;
   for (const DocFeatures& d : docs)
     for (const auto& [b, cnt] : d.counts) ++df[b];
   std::vector<std::uint32_t> want;
-  for (const auto& [b, n] : df)
-    if (n >= 2) want.push_back(b);
+  for (int n = 3; n >= 2; --n)
+    for (const auto& [b, seen] : df)
+      if (seen == n) want.push_back(b);
   Vocabulary v = Vocabulary::fit(docs, c);
   CHECK(v.buckets() == want);
   CHECK(v.size() >= 8);  // "the", "sat" and their n-grams at least

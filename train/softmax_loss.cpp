@@ -2,31 +2,78 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "common/parallel.h"
 
 namespace rasid {
 
+namespace {
+
+// Calls fn(std::integral_constant<std::size_t, K>{}) with K = k for the
+// small class counts most tasks have, so the per-non-zero loops over
+// classes are unrolled and vectorised; K = 0 stands for "k, at run time".
+template <class Fn>
+void with_class_count(std::size_t k, Fn&& fn) {
+  switch (k) {
+    case 2: return fn(std::integral_constant<std::size_t, 2>{});
+    case 3: return fn(std::integral_constant<std::size_t, 3>{});
+    case 4: return fn(std::integral_constant<std::size_t, 4>{});
+    case 5: return fn(std::integral_constant<std::size_t, 5>{});
+    case 6: return fn(std::integral_constant<std::size_t, 6>{});
+    case 7: return fn(std::integral_constant<std::size_t, 7>{});
+    case 8: return fn(std::integral_constant<std::size_t, 8>{});
+    default: return fn(std::integral_constant<std::size_t, 0>{});
+  }
+}
+
+// s += x_row W over the row's non-zeros (s holds k scores).
+template <std::size_t K, class Weight>
+void add_row_scores(const CsrMatrix& x, const Weight* w, std::size_t k, std::size_t row, Weight* s) {
+  const std::size_t kk = K ? K : k;
+  for (std::size_t j = x.ptr[row]; j < x.ptr[row + 1]; ++j) {
+    const Weight* wr = w + static_cast<std::size_t>(x.idx[j]) * kk;
+    const Weight v = x.val[j];
+    for (std::size_t c = 0; c < kk; ++c) s[c] += v * wr[c];
+  }
+}
+
+// g[col] += x[i, col] * r_i for the row's columns in [lo, hi).
+template <std::size_t K>
+void add_row_gradient(const CsrMatrix& x, std::size_t k, std::size_t row, std::size_t lo, std::size_t hi,
+                      const double* r, double* g) {
+  const std::size_t kk = K ? K : k;
+  const std::int32_t* first = x.idx.data() + x.ptr[row];
+  const std::int32_t* last = x.idx.data() + x.ptr[row + 1];
+  for (const std::int32_t* t = std::lower_bound(first, last, static_cast<std::int32_t>(lo));
+       t != last && static_cast<std::size_t>(*t) < hi; ++t) {
+    const double v = x.val[static_cast<std::size_t>(t - x.idx.data())];
+    double* gj = g + static_cast<std::size_t>(*t) * kk;
+    for (std::size_t c = 0; c < kk; ++c) gj[c] += v * r[c];
+  }
+}
+
+}  // namespace
+
 template <class Weight>
 void softmax_probabilities(const CsrMatrix& x, const Weight* w, std::size_t k, std::size_t row, double* p) {
-  const Weight* bias = w + x.n_cols * k;
-  for (std::size_t c = 0; c < k; ++c) p[c] = bias[c];
-  for (std::size_t j = x.ptr[row]; j < x.ptr[row + 1]; ++j) {
-    const Weight* wr = w + static_cast<std::size_t>(x.idx[j]) * k;
-    const double v = x.val[j];
-    for (std::size_t c = 0; c < k; ++c) p[c] += v * wr[c];
-  }
-  double mx = *std::max_element(p, p + k), sum = 0.0;
-  for (std::size_t c = 0; c < k; ++c) sum += (p[c] = std::exp(p[c] - mx));
+  // Scores are summed in the weights' precision (float: twice the SIMD
+  // width); only the softmax itself is done in double.
+  thread_local std::vector<Weight> score;
+  score.assign(w + x.n_cols * k, w + x.n_cols * k + k);  // the bias
+  Weight* s = score.data();
+  with_class_count(k, [&](auto K) { add_row_scores<K()>(x, w, k, row, s); });
+  double mx = *std::max_element(s, s + k), sum = 0.0;
+  for (std::size_t c = 0; c < k; ++c) sum += (p[c] = std::exp(static_cast<double>(s[c]) - mx));
   for (std::size_t c = 0; c < k; ++c) p[c] /= sum;
 }
 
 template void softmax_probabilities<double>(const CsrMatrix&, const double*, std::size_t, std::size_t, double*);
 template void softmax_probabilities<float>(const CsrMatrix&, const float*, std::size_t, std::size_t, double*);
 
-SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, const CsrMatrix& xt, std::vector<int> labels,
-                         std::vector<double> weights, int n_classes, double c, int threads)
-    : x_(x), xt_(xt), y_(std::move(labels)), s_(std::move(weights)), k_(static_cast<std::size_t>(n_classes)),
+SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes,
+                         double c, int threads)
+    : x_(x), y_(std::move(labels)), s_(std::move(weights)), k_(static_cast<std::size_t>(n_classes)),
       threads_(threads) {
   double total = 0.0;
   for (std::size_t i = 0; i < y_.size(); ++i)
@@ -35,6 +82,16 @@ SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, const CsrMatrix& xt, std::vector<in
   for (double& s : s_) s /= total;
   reg_ = 1.0 / (c * total);
   residual_.assign(x_.rows() * k_, 0.0);
+  std::vector<std::size_t> per_col(x_.n_cols, 0);
+  for (std::int32_t j : x_.idx) ++per_col[static_cast<std::size_t>(j)];
+  const std::size_t parts = static_cast<std::size_t>(std::max(1, threads_));
+  col_split_.assign(1, 0);
+  std::size_t seen = 0;
+  for (std::size_t j = 0; j < x_.n_cols && col_split_.size() < parts; ++j) {
+    seen += per_col[j];
+    if (seen * parts >= x_.nnz() * col_split_.size()) col_split_.push_back(j + 1);
+  }
+  col_split_.push_back(x_.n_cols);
   row_loss_.assign(x_.rows(), 0.0);
 }
 
@@ -63,18 +120,18 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
   });
   double loss = 0.0;
   for (double l : row_loss_) loss += l;  // fixed order: deterministic
-  // Gradient per feature column from the transpose, also in fixed order.
+  // Gradient: each thread owns a column range and adds row contributions
+  // in row order, so every column's sum has the same order whatever the
+  // thread count (deterministic), without a transposed copy of x.
   double* g = grad.data();
-  parallel_for(f, threads_, [&](std::size_t b, std::size_t e) {
-    for (std::size_t j = b; j < e; ++j) {
-      double* gj = g + j * k;
-      const double* wj = wp + j * k;
-      for (std::size_t c = 0; c < k; ++c) gj[c] = reg_ * wj[c];
-      for (std::size_t t = xt_.ptr[j]; t < xt_.ptr[j + 1]; ++t) {
-        const double v = xt_.val[t];
-        const double* r = residual_.data() + static_cast<std::size_t>(xt_.idx[t]) * k;
-        for (std::size_t c = 0; c < k; ++c) gj[c] += v * r[c];
-      }
+  parallel_slices(col_split_.size() - 1, threads_, [&](std::size_t, std::size_t pb, std::size_t pe) {
+    for (std::size_t part = pb; part < pe; ++part) {
+      const std::size_t lo = col_split_[part], hi = col_split_[part + 1];
+      for (std::size_t j = lo * k; j < hi * k; ++j) g[j] = reg_ * wp[j];
+      with_class_count(k, [&](auto K) {
+        for (std::size_t i = 0; i < n; ++i)
+          if (y_[i] >= 0) add_row_gradient<K()>(x_, k, i, lo, hi, residual_.data() + i * k, g);
+      });
     }
   });
   double sq = w.head(static_cast<Eigen::Index>(f * k)).squaredNorm();

@@ -13,21 +13,23 @@ namespace rasid {
 
 class SoftmaxLoss final : public Objective {
  public:
-  // `x` and its transpose `xt` must outlive the loss.
-  SoftmaxLoss(const CsrMatrix& x, const CsrMatrix& xt, std::vector<int> labels, std::vector<double> weights,
-              int n_classes, double c, int threads);
+  // `x` (columns ascending within each row) must outlive the loss.
+  SoftmaxLoss(const CsrMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes, double c,
+              int threads);
 
   Eigen::Index dim() const override { return static_cast<Eigen::Index>((x_.n_cols + 1) * k_); }
   double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) override;
 
  private:
   const CsrMatrix& x_;
-  const CsrMatrix& xt_;
   std::vector<int> y_;
   std::vector<double> s_;  // per-row weight / S
   std::size_t k_;
   double reg_;  // 1 / (C S)
   int threads_;
+  // The gradient is split into column ranges with about equal non-zeros,
+  // one per thread: range t is [col_split_[t], col_split_[t+1]).
+  std::vector<std::size_t> col_split_;
   std::vector<double> residual_;  // rows × classes: s_i (p_i - onehot(y_i))
   std::vector<float> w_float_;    // single-precision copy of W for the forward pass
   std::vector<double> row_loss_;

@@ -117,15 +117,14 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     std::vector<DocFeatures> docs = extract_all(train.texts, train.claims, opt.features, threads);
     model.vocabulary = Vocabulary::fit(docs, opt.features);
     model.vocabulary.index(opt.features.bucket_bits);
-    x = to_matrix(docs, model.vocabulary, opt.features.sublinear_tf, threads);
+    x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
   }
   say("features: " + std::to_string(model.vocabulary.size()) + " columns, " + std::to_string(x.nnz()) +
       " non-zeros over " + std::to_string(x.rows()) + " documents");
   if (dev) {
     std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
-    dev_x = to_matrix(docs, model.vocabulary, opt.features.sublinear_tf, threads);
+    dev_x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
   }
-  const CsrMatrix xt = x.transpose();
   const std::size_t f = model.vocabulary.size();
 
   for (std::size_t h = 0; h < fields.labels.size(); ++h) {
@@ -151,7 +150,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       for (std::size_t i = 0; i < y.size(); ++i)
         if (y[i] >= 0) weights[i] = n_labelled / (static_cast<double>(k) * counts[static_cast<std::size_t>(y[i])]);
 
-    SoftmaxLoss loss(x, xt, y, weights, static_cast<int>(k), opt.c, threads);
+    SoftmaxLoss loss(x, y, weights, static_cast<int>(k), opt.c, threads);
     Eigen::VectorXd w = Eigen::VectorXd::Zero(loss.dim());
     std::vector<int> dev_y;
     bool use_dev = false;
