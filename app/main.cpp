@@ -1,8 +1,10 @@
 // rasid: train, classify and evaluate Arabic news text classifiers.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <new>
 #include <string>
 
@@ -16,6 +18,10 @@ int main(int argc, char** argv) {
   // A closed pipe (`rasid infer | head -1`) ends rasid quietly, as it does
   // any Unix filter, even when the parent process ignored SIGPIPE.
   std::signal(SIGPIPE, SIG_DFL);
+  // Past a file size limit (ulimit -f) a write then fails with EFBIG, which
+  // is reported like a full disk, instead of SIGXFSZ killing rasid with a
+  // half-written temporary file left behind.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"rasid: fast statistical text classification for Arabic news"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rasid 0.1.0");
@@ -36,7 +42,15 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) quiet |= std::string(argv[i]) == "-q" || std::string(argv[i]) == "--quiet";
   rasid::Progress::enable(!quiet && ::isatty(2));
   try {
-    return run();
+    int code = run();
+    // Commands print with stdio: a report that did not reach stdout (disk
+    // full, file too large) must not end as a success.
+    errno = 0;
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::fprintf(stderr, "rasid: error: cannot write output: %s\n", errno ? std::strerror(errno) : "write error");
+      return 1;
+    }
+    return code;
   } catch (const rasid::InputError& e) {
     std::fprintf(stderr, "rasid: error: %s\n", e.what());
   } catch (const rasid::ModelError& e) {

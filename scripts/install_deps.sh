@@ -5,8 +5,9 @@
 # benchmark), "browser" (headless Chromium for the HTML report test), "fuzz"
 # (clang with libFuzzer and the sanitizer runtimes, for scripts/fuzz.sh).
 set -euo pipefail
+# bsdutils: script(1), the pseudo-terminal for tests/progress_tty.sh (Essential in Debian, listed to be explicit).
 packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libicu-dev libcereal-dev libcli11-dev
-          catch2 libxxhash-dev python3
+          catch2 libxxhash-dev python3 bsdutils
           pybind11-dev python3-pybind11 python3-numpy python3-pytest python3-dask python3-distributed)
 for group in "$@"; do
   case "$group" in
