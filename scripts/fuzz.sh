@@ -1,23 +1,19 @@
 #!/usr/bin/env bash
-# Short fuzz run: builds the libFuzzer targets with clang into build-fuzz/
-# and fuzzes each for N seconds (default 30), starting from its seed corpus
-# and crash regressions. New inputs go to build-fuzz/fuzz-run/<target>/, not
+# Short fuzz run: builds the libFuzzer targets in the sanitizer build
+# (scripts/asan_build.sh, build-asan/) and fuzzes each for N seconds
+# (default 30), starting from its seed corpus and crash regressions. New inputs go to build-asan/fuzz-run/<target>/, not
 # to the source tree. Exits non-zero when any target crashes, leaks, hangs
 # or violates an invariant; the failing input is kept in
-# build-fuzz/fuzz-run/<target>/artifacts/ (add it to fuzz/regressions/).
-# Usage: scripts/fuzz.sh [seconds] [target...]; FUZZ_BUILD_DIR overrides build-fuzz.
+# build-asan/fuzz-run/<target>/artifacts/ (add it to fuzz/regressions/).
+# Usage: scripts/fuzz.sh [seconds] [target...]; ASAN_BUILD_DIR overrides build-asan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(fuzz_json_reader fuzz_normalizer_features fuzz_model_loader)
-build=${FUZZ_BUILD_DIR:-build-fuzz}
-
-bash scripts/install_deps.sh fuzz
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DRASID_FUZZ=ON -DRASID_TESTS=OFF -DRASID_PYTHON=OFF >/dev/null
-cmake --build "$build" --target "${targets[@]}"
+build=${ASAN_BUILD_DIR:-build-asan}
+bash scripts/asan_build.sh "${targets[@]}"
 
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

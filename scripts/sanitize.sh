@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
 # Builds everything with AddressSanitizer + UndefinedBehaviorSanitizer into
-# build-asan/ (RelWithDebInfo) and runs the whole ctest suite there,
+# build-asan/ (scripts/asan_build.sh) and runs the whole ctest suite there,
 # including the fuzz regression replays (fuzz_replay_*). Any sanitizer
 # report, including a leak, fails the test that triggered it.
 # Extra arguments go to ctest (e.g. -R model_file); ASAN_BUILD_DIR overrides
 # build-asan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install_deps.sh
+bash scripts/asan_build.sh
 build=${ASAN_BUILD_DIR:-build-asan}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRASID_SANITIZE=ON \
-  -DRASID_FUZZ=ON -DRASID_TESTS=ON -DRASID_PYTHON=OFF >/dev/null
-cmake --build "$build"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$build"

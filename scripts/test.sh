@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then
-#  1. a short libFuzzer run of every fuzz target (clang; 10 s each),
-#  2. the suite under AddressSanitizer + UBSan (build-asan/),
+#  1. a short libFuzzer run of every fuzz target (10 s each),
+#  2. the suite under AddressSanitizer + UBSan, in the same clang build
+#     (build-asan/, scripts/asan_build.sh) as the fuzz targets,
 #  3. the suite on the normal Release build (build/), last so that its ctest
 #     summary is the final line.
 # RASID_QUICK=1 runs only step 3.
