@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -43,6 +47,29 @@ TEST_CASE("an abandoned atomic file leaves the old content and no temporary", "[
   }
   CHECK(test::read_file(path) == "old");
   CHECK(entries(dir.path) == 1);
+}
+
+TEST_CASE("a process killed in the middle of a write leaves the old content", "[atomic_file]") {
+  test::TempDir dir;
+  std::string path = dir.file("model.rasid");
+  test::write_file(path, "old model");
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // no cleanup can run: SIGKILL, as from the OOM killer or kill -9
+    AtomicFile f(path);
+    f.write(std::string(1 << 20, 'x'));
+    std::fflush(f.stream());
+    std::raise(SIGKILL);
+    ::_exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  CHECK(test::read_file(path) == "old model");
+  // The killed writer's temporary file is left next to it (nothing can
+  // remove it), but never under the target's name.
+  CHECK(entries(dir.path) == 2);
 }
 
 TEST_CASE("a missing directory is an IoError at open", "[atomic_file]") {
