@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "app/commands.h"
 #include "common/atomic_file.h"
@@ -9,6 +11,34 @@
 #include "models/model_file.h"
 
 namespace rasid {
+
+namespace {
+// A head's classes in sorted order, for messages and for comparing two heads.
+std::string class_list(const Head& h) {
+  std::vector<std::string> labels = h.labels;
+  std::sort(labels.begin(), labels.end());
+  std::string out;
+  for (const std::string& l : labels) out += (out.empty() ? "" : ", ") + l;
+  return out;
+}
+
+// The model of --compare, once it is known to be comparable with `model` on
+// `fields`: the same kind of input and, per field, a head with the same
+// classes (with others, its scores would cover other documents and classes).
+Model comparable_model(const std::string& path, const Model& model, const std::string& model_path,
+                       const std::vector<std::string>& fields) {
+  Model other = load_model(path);
+  if (other.features.pair != model.features.pair) throw InputError("the two models take different inputs (pairs vs texts)");
+  for (const std::string& f : fields) {
+    const Head* h = other.head(f);
+    if (!h) throw InputError("'" + path + "' has no head for label field '" + f + "'");
+    if (class_list(*h) != class_list(*model.head(f)))
+      throw InputError("'" + path + "' has other classes for label field '" + f + "' (" + class_list(*h) + ") than '" +
+                       model_path + "' (" + class_list(*model.head(f)) + ")");
+  }
+  return other;
+}
+}  // namespace
 
 void add_eval(CLI::App& app, Command& run) {
   auto* cmd = app.add_subcommand("eval", "evaluate a model on labelled data");
@@ -41,6 +71,8 @@ void add_eval(CLI::App& app, Command& run) {
       }
       for (const std::string& f : fields.labels)
         if (!model.head(f)) throw InputError("the model has no head for label field '" + f + "'");
+      std::optional<Model> other;
+      if (!s->compare.empty()) other = comparable_model(s->compare, model, s->model, fields.labels);
       std::unique_ptr<AtomicFile> report;
       if (!s->report.empty()) report = std::make_unique<AtomicFile>(s->report);
       Corpus data = read_corpus(s->data, parse_format(s->fields.format), fields, s->run.skip_bad);
@@ -48,13 +80,8 @@ void add_eval(CLI::App& app, Command& run) {
       s->opt.threads = s->run.threads;
       EvalResult r = evaluate(model, data, fields, s->opt);
       std::vector<Comparison> comparison;
-      if (!s->compare.empty()) {
-        Model other = load_model(s->compare);
-        if (other.features.pair != model.features.pair) throw InputError("the two models take different inputs (pairs vs texts)");
-        for (const std::string& f : fields.labels)
-          if (!other.head(f)) throw InputError("'" + s->compare + "' has no head for label field '" + f + "'");
-        comparison = compare_models(r, evaluate(other, data, fields, s->opt), std::max(s->opt.bootstrap, 1000), s->opt.seed);
-      }
+      if (other)
+        comparison = compare_models(r, evaluate(*other, data, fields, s->opt), std::max(s->opt.bootstrap, 1000), s->opt.seed);
       if (s->json) {
         std::string j = json_report(r);
         if (!s->compare.empty()) j.insert(j.size() - 2, ", \"compare\": " + comparison_json(comparison));

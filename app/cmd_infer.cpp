@@ -3,6 +3,7 @@
 #include "app/commands.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/progress.h"
 #include "infer/stream.h"
 #include "models/model_file.h"
 
@@ -43,12 +44,13 @@ void add_infer(CLI::App& app, Command& run) {
       } else {
         // Stream into a temporary file next to the target, renamed at the end.
         AtomicFile out(s->output);
+        opt.output_name = s->output;
         stats = run_infer(model, inputs, out.stream(), opt);
         out.commit();
       }
       if (stats.errors)
-        std::fprintf(stderr, "rasid: %zu of %zu lines could not be classified (see their \"error\" field)\n",
-                     stats.errors, stats.lines);
+        Progress::message("rasid: " + std::to_string(stats.errors) + " of " + std::to_string(stats.lines) +
+                          " lines could not be classified (see their \"error\" field)");
       return 0;
     };
   });

@@ -47,7 +47,8 @@ struct TrainFlags {
   void add_to(CLI::App& cmd);
 };
 
-// Prints to stderr unless quiet; progress lines for long jobs.
+// Prints a message line on stderr unless quiet, clearing a progress line on
+// display first (Progress::message).
 void note(bool quiet, const std::string& message);
 
 }  // namespace rasid

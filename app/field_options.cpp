@@ -1,6 +1,5 @@
-#include <cstdio>
-
 #include "app/commands.h"
+#include "common/progress.h"
 
 namespace rasid {
 
@@ -32,7 +31,7 @@ void RunFlags::add_to(CLI::App& cmd) {
 }
 
 void note(bool quiet, const std::string& message) {
-  if (!quiet) std::fprintf(stderr, "%s\n", message.c_str());
+  if (!quiet) Progress::message(message);
 }
 
 }  // namespace rasid

@@ -6,10 +6,21 @@ namespace rasid {
 
 namespace {
 std::atomic<bool> g_enabled{false};
-}
+// Serialises stderr between bars and messages; `g_bar_shown` is true while
+// the cursor stands at the end of an unfinished progress line.
+std::mutex g_stderr_mutex;
+bool g_bar_shown = false;
+}  // namespace
 
 void Progress::enable(bool on) { g_enabled = on; }
 bool Progress::enabled() { return g_enabled; }
+
+void Progress::message(const std::string& line) {
+  std::lock_guard<std::mutex> lock(g_stderr_mutex);
+  if (g_bar_shown) std::fputs("\r\033[K", stderr);  // back to the line start, then clear it
+  g_bar_shown = false;
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
 
 Progress::Progress(std::string label, std::size_t total)
     : label_(std::move(label)), total_(total), start_(std::chrono::steady_clock::now()), last_(start_),
@@ -49,8 +60,10 @@ void Progress::draw(bool final) {
   } else {
     std::snprintf(line, sizeof line, "\r%-22s %zu %.0f/s %.0fs  ", label_.c_str(), done, rate, secs);
   }
+  std::lock_guard<std::mutex> lock(g_stderr_mutex);
   std::fputs(line, stderr);
   if (final) std::fputs("\n", stderr);
+  g_bar_shown = !final;
   drawn_ = true;
 }
 

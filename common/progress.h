@@ -14,6 +14,10 @@ class Progress {
  public:
   static void enable(bool on);  // process-wide switch
   static bool enabled();
+  // Prints `line` and a line end on stderr. A progress line on display is
+  // cleared first, so the message starts on a line of its own (the bar is
+  // drawn again below it at its next update).
+  static void message(const std::string& line);
 
   // `total` 0 means unknown (no bar, no ETA).
   Progress(std::string label, std::size_t total);

@@ -179,24 +179,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // JSONL: row k is line k, and it is Ok exactly when the line is valid
   // UTF-8, not blank, and parses; its fields are what parse_object gives.
-  FUZZ_CHECK(read_all(file.path, Format::Jsonl, big, lines.size(), r));
-  FUZZ_CHECK(r.records.size() == lines.size());
+  ReadResult jsonl;
+  FUZZ_CHECK(read_all(file.path, Format::Jsonl, big, lines.size(), jsonl));
+  FUZZ_CHECK(jsonl.records.size() == lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    FUZZ_CHECK(r.records[i].line == i + 1);
+    FUZZ_CHECK(jsonl.records[i].line == i + 1);
     bool ok = utf8::is_valid(lines[i]) && !blank(lines[i]) && parsed[i];
-    FUZZ_CHECK((r.status[i] == RecordReader::Status::Ok) == ok);
-    if (ok) FUZZ_CHECK(r.records[i].fields == parsed_records[i].fields);
+    FUZZ_CHECK((jsonl.status[i] == RecordReader::Status::Ok) == ok);
+    if (ok) FUZZ_CHECK(jsonl.records[i].fields == parsed_records[i].fields);
   }
 
-  // Text: one record per valid, non-blank line, holding the line.
-  FUZZ_CHECK(read_all(file.path, Format::Text, big, lines.size(), r));
-  FUZZ_CHECK(r.records.size() == lines.size());
+  // Text: one record per valid line (a blank one too), holding the line.
+  ReadResult text;
+  FUZZ_CHECK(read_all(file.path, Format::Text, big, lines.size(), text));
+  FUZZ_CHECK(text.records.size() == lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    bool ok = utf8::is_valid(lines[i]) && !blank(lines[i]);
-    FUZZ_CHECK((r.status[i] == RecordReader::Status::Ok) == ok);
+    bool ok = utf8::is_valid(lines[i]);
+    FUZZ_CHECK((text.status[i] == RecordReader::Status::Ok) == ok);
     if (ok) {
-      FUZZ_CHECK(r.records[i].fields.size() == 1);
-      FUZZ_CHECK(r.records[i].fields[0].first == "text" && r.records[i].fields[0].second == lines[i]);
+      FUZZ_CHECK(text.records[i].fields.size() == 1);
+      FUZZ_CHECK(text.records[i].fields[0].first == "text" && text.records[i].fields[0].second == lines[i]);
     }
   }
 
@@ -213,14 +215,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(r.format == expect);
   FUZZ_CHECK(r.records.size() == lines.size());
 
-  // CSV and TSV: every Ok row has only header columns, each at most once.
+  // CSV and TSV: every Ok row has only header columns, each at most once,
+  // and no empty cell but the text.
   for (Format f : {Format::Csv, Format::Tsv}) {
     for (std::size_t max_bytes : {big, std::size_t{16}}) {
       if (!read_all(file.path, f, max_bytes, lines.size(), r)) continue;
       for (std::size_t i = 0; i < r.records.size(); ++i) {
         if (r.status[i] != RecordReader::Status::Ok) continue;
         FUZZ_CHECK(!r.records[i].fields.empty());
-        for (const auto& [k, v] : r.records[i].fields) FUZZ_CHECK(!v.empty());
+        for (const auto& [k, v] : r.records[i].fields) FUZZ_CHECK(!v.empty() || k == "text");
         if (f == Format::Tsv) {
           // No quoting in TSV: the row is its line, split at tabs.
           std::string_view line = lines[r.records[i].line - 1];
@@ -233,11 +236,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
 
-  // A small record limit: an Ok JSONL or text row never exceeds it.
-  for (Format f : {Format::Jsonl, Format::Text}) {
-    FUZZ_CHECK(read_all(file.path, f, 16, lines.size(), r));
-    for (std::size_t i = 0; i < r.records.size(); ++i)
-      if (r.status[i] == RecordReader::Status::Ok) FUZZ_CHECK(lines[i].size() <= 16);
+  // A small record limit: a JSONL or text line over it is Bad, as too long;
+  // every other line reads as it does without the limit (cutting a long
+  // line short must not change the lines after it).
+  for (const ReadResult* unlimited : {&jsonl, &text}) {
+    FUZZ_CHECK(read_all(file.path, unlimited->format, 16, lines.size(), r));
+    FUZZ_CHECK(r.records.size() == lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].size() > 16) {
+        FUZZ_CHECK(r.status[i] == RecordReader::Status::Bad);
+      } else {
+        FUZZ_CHECK(r.status[i] == unlimited->status[i]);
+        FUZZ_CHECK(r.records[i].fields == unlimited->records[i].fields);
+      }
+    }
   }
   return 0;
 }

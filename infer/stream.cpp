@@ -109,9 +109,13 @@ void format_error(const std::string& id, bool numeric_id, const std::string& err
   out += "}\n";
 }
 
-void write_all(std::FILE* out, const std::string& s) {
-  if (!s.empty() && std::fwrite(s.data(), 1, s.size(), out) != s.size())
-    throw IoError(std::string("cannot write output: ") + std::strerror(errno));
+[[noreturn]] void write_failed(const std::string& name) {
+  const int e = errno;
+  throw IoError("cannot write " + (name.empty() ? std::string("output") : "'" + name + "'") + ": " + std::strerror(e));
+}
+
+void write_all(std::FILE* out, const std::string& s, const std::string& name) {
+  if (!s.empty() && std::fwrite(s.data(), 1, s.size(), out) != s.size()) write_failed(name);
 }
 
 }  // namespace
@@ -129,7 +133,7 @@ InferStats run_infer(const Model& model, const std::vector<std::string>& inputs,
       header += "\t" + h.field + "\t" + h.field + "_prob";
       if (o.top_k > 1) header += "\t" + h.field + "_top";
     }
-    write_all(out, header + "\n");
+    write_all(out, header + "\n", o.output_name);
   }
   std::vector<Predictor> predictors;
   for (int t = 0; t < threads; ++t) predictors.emplace_back(model);
@@ -148,11 +152,7 @@ InferStats run_infer(const Model& model, const std::vector<std::string>& inputs,
           done = true;
           break;
         }
-        if (st == RecordReader::Status::Ok) {
-          if (!it.rec.get(o.fields.text)) it.error = "missing text field '" + o.fields.text + "'";
-          else if (!o.fields.claim.empty() && !it.rec.get(o.fields.claim))
-            it.error = "missing claim field '" + o.fields.claim + "'";
-        }
+        if (st == RecordReader::Status::Ok) it.error = document_error(it.rec, o.fields);
         if (!it.error.empty() && o.strict)
           throw InputError(reader.name() + ":" + std::to_string(it.rec.line) + ": " + it.error);
         ++n;
@@ -183,13 +183,13 @@ InferStats run_infer(const Model& model, const std::vector<std::string>& inputs,
         }
       });
       for (std::size_t i = 0; i < n; ++i) {
-        write_all(out, lines[i]);
+        write_all(out, lines[i], o.output_name);
         ++stats.lines;
         if (!items[i].error.empty()) ++stats.errors;
       }
     }
   }
-  if (std::fflush(out) != 0) throw IoError(std::string("cannot write output: ") + std::strerror(errno));
+  if (std::fflush(out) != 0) write_failed(o.output_name);
   return stats;
 }
 

@@ -22,6 +22,7 @@ struct InferOptions {
   int explain = 0;            // top contributing n-grams per head
   int threads = 0;
   bool strict = false;        // first bad line is an error instead of an error record
+  std::string output_name;    // the output file, for write errors; empty: standard output
   std::size_t batch = 512;    // rows per thread per batch
 };
 

@@ -1,10 +1,12 @@
 #include "io/record_reader.h"
 
-#include <sys/types.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "common/error.h"
 #include "io/json.h"
@@ -96,31 +98,35 @@ void split_tsv(const std::string& text, std::vector<std::string>& out) {
 }
 
 // What is wrong with a raw row before it is parsed: too long, not UTF-8, or
-// nothing but `blank` characters. Empty when the row can be parsed.
+// nothing but `blank` characters (unless null). Empty when it can be parsed.
 std::string check_row(const std::string& text, std::size_t max_bytes, const char* blank) {
   if (text.size() > max_bytes) return "row longer than " + std::to_string(max_bytes) + " bytes";
   std::size_t bad = utf8::find_invalid(text);
   if (bad != std::string::npos) return "invalid UTF-8 at byte " + std::to_string(bad + 1);
-  if (text.find_first_not_of(blank) == std::string::npos) return "empty line";
+  if (blank && text.find_first_not_of(blank) == std::string::npos) return "empty line";
   return {};
 }
+
+const std::size_t kChunkBytes = std::size_t{1} << 16;
+// Up to this size a line grows by doubling; beyond it, straight to the most
+// it may keep, as doubling would copy it and hold both copies at once.
+const std::size_t kDoublingBytes = std::size_t{64} << 20;
 
 }  // namespace
 
 RecordReader::RecordReader(const std::string& path, Format format, std::string text_field,
                            std::size_t max_record_bytes)
-    : format_(format), text_field_(std::move(text_field)), max_record_bytes_(max_record_bytes) {
+    : format_(format), text_field_(std::move(text_field)), max_record_bytes_(max_record_bytes), chunk_(kChunkBytes) {
   if (path == "-") {
-    file_ = stdin;
     name_ = "<stdin>";
   } else {
-    file_ = std::fopen(path.c_str(), "rb");
-    if (!file_) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
-    owns_file_ = true;
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
+    owns_fd_ = true;
     name_ = path;
   }
   // The destructor does not run when the constructor throws (bad header,
-  // read error), so release the file and the line buffer here.
+  // read error), so close the file here.
   try {
     if (format_ == Format::Auto) format_ = format_from_extension(path);
     if (format_ == Format::Auto) {
@@ -138,27 +144,56 @@ RecordReader::RecordReader(const std::string& path, Format format, std::string t
     }
     if (format_ == Format::Csv || format_ == Format::Tsv) read_header();
   } catch (...) {
-    if (owns_file_) std::fclose(file_);
-    std::free(buffer_);
+    if (owns_fd_) ::close(fd_);
     throw;
   }
 }
 
 RecordReader::~RecordReader() {
-  if (owns_file_ && file_) std::fclose(file_);
-  std::free(buffer_);
+  if (owns_fd_) ::close(fd_);
+}
+
+bool RecordReader::fill_chunk() {
+  if (at_end_) return false;  // a terminal would wait for more after an end of input
+  ssize_t n;
+  do {
+    n = ::read(fd_, chunk_.data(), chunk_.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) throw IoError("error reading '" + name_ + "': " + std::strerror(errno));
+  chunk_pos_ = 0;
+  chunk_end_ = static_cast<std::size_t>(n);
+  at_end_ = n == 0;
+  return !at_end_;
 }
 
 bool RecordReader::read_raw_line(std::string& line) {
-  ssize_t len = ::getline(&buffer_, &buffer_cap_, file_);
-  if (len < 0) {
-    if (std::ferror(file_)) throw IoError("error reading '" + name_ + "': " + std::strerror(errno));
-    return false;
+  line.clear();
+  // Bytes kept of one line: one more than the limit shows that it is too
+  // long (and the first line may start with a 3-byte byte-order mark).
+  const std::size_t keep = max_record_bytes_ + (first_line_ ? 4 : 1);
+  bool any = false, cut = false;
+  try {
+    while (chunk_pos_ < chunk_end_ || fill_chunk()) {
+      any = true;
+      const char* begin = chunk_.data() + chunk_pos_;
+      const std::size_t avail = chunk_end_ - chunk_pos_;
+      const char* nl = static_cast<const char*>(std::memchr(begin, '\n', avail));
+      const std::size_t n = nl ? static_cast<std::size_t>(nl - begin) : avail;
+      const std::size_t take = std::min(n, keep - line.size());
+      if (line.size() + take > std::max(line.capacity(), kDoublingBytes)) line.reserve(keep);
+      line.append(begin, take);
+      cut |= take < n;
+      chunk_pos_ += nl ? n + 1 : n;
+      if (nl) break;
+    }
+  } catch (const std::bad_alloc&) {
+    const std::size_t kept = line.size();
+    std::string().swap(line);  // free it before saying so
+    throw IoError(name_ + ":" + std::to_string(line_no_ + pending_.size() + 1) + ": out of memory reading this line (" +
+                  std::to_string(kept >> 20) + " MB of it read)");
   }
-  std::size_t n = static_cast<std::size_t>(len);
-  if (n > 0 && buffer_[n - 1] == '\n') --n;
-  if (n > 0 && buffer_[n - 1] == '\r') --n;
-  line.assign(buffer_, n);
+  if (!any) return false;
+  if (!cut && !line.empty() && line.back() == '\r') line.pop_back();  // a cut line keeps its size
   if (first_line_ && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // byte-order mark
   first_line_ = false;
   return true;
@@ -178,6 +213,8 @@ bool RecordReader::read_line(std::string& line) {
 void RecordReader::read_header() {
   std::string line;
   if (!read_line(line)) throw InputError(name_ + ": empty file, expected a header row");
+  if (line.size() > max_record_bytes_)  // it was cut short
+    throw InputError(name_ + ":1: header longer than " + std::to_string(max_record_bytes_) + " bytes");
   if (!utf8::is_valid(line)) throw InputError(name_ + ":1: header is not valid UTF-8");
   std::string error;
   if (format_ == Format::Csv) {
@@ -198,7 +235,7 @@ RecordReader::Status RecordReader::next(Record& rec, std::string& error) {
   std::string line;
   if (!read_line(line)) return Status::End;
   rec.line = line_no_;
-  error = check_row(line, max_record_bytes_, " \t");
+  error = check_row(line, max_record_bytes_, format_ == Format::Text ? nullptr : " \t");
   if (!error.empty()) return Status::Bad;
   if (format_ == Format::Text) {
     rec.fields.emplace_back(text_field_, std::move(line));
@@ -241,12 +278,16 @@ RecordReader::Status RecordReader::next_delimited(Record& rec, std::string& erro
     error = "malformed CSV: " + error;
     return Status::Bad;
   }
+  if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return c.empty(); })) {
+    error = "empty line";  // only empty quoted cells: as blank as ",,"
+    return Status::Bad;
+  }
   if (cells.size() != header_.size()) {
     error = "expected " + std::to_string(header_.size()) + " fields, found " + std::to_string(cells.size());
     return Status::Bad;
   }
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (!cells[i].empty()) rec.fields.emplace_back(header_[i], std::move(cells[i]));
+    if (!cells[i].empty() || header_[i] == text_field_) rec.fields.emplace_back(header_[i], std::move(cells[i]));
   }
   return Status::Ok;
 }

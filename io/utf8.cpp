@@ -1,5 +1,7 @@
 #include "io/utf8.h"
 
+#include <unicode/uchar.h>
+
 namespace rasid::utf8 {
 
 namespace {
@@ -63,6 +65,12 @@ void append(std::string& out, char32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+bool is_white_space(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();)
+    if (!u_isUWhiteSpace(static_cast<UChar32>(decode(s, i)))) return false;
+  return true;
 }
 
 std::string sanitize(std::string_view s) {

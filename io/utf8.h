@@ -42,6 +42,11 @@ inline char32_t decode(std::string_view s, std::size_t& i) {
 
 void append(std::string& out, char32_t cp);
 
+// Whether valid `s` is empty or only Unicode White_Space (the characters the
+// normaliser turns into spaces, such as U+00A0 and U+3000; not the invisible
+// format characters it deletes).
+bool is_white_space(std::string_view s);
+
 // Copy of `s` with every invalid sequence replaced by U+FFFD, for echoing
 // untrusted text (ids, error context) into valid output.
 std::string sanitize(std::string_view s);

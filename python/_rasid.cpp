@@ -229,6 +229,7 @@ struct PyModel {
     o.explain = explain;
     o.threads = threads;
     o.strict = strict;
+    o.output_name = out_path;
     InferStats stats;
     {
       py::gil_scoped_release release;

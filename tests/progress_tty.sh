@@ -36,6 +36,13 @@ on_tty "$work/tty" -o "$work/a.rasid"
 has_progress "$work/tty" || { cat -A "$work/tty" | head -20; fail "no progress display on a terminal"; }
 grep -q 'training stance' "$work/tty" || fail "no progress line for the stance head"
 grep -q 'read 864 documents' "$work/tty" || fail "messages missing on a terminal"
+# A message printed while a bar is shown starts on a line of its own: the
+# bar's line is cleared first (\r, then ESC [K), not continued.
+grep -q 'iteration 10, loss' "$work/tty" || fail "no iteration messages on a terminal"
+if grep -a 'iteration [0-9]*, loss' "$work/tty" | grep -a -v -q -E $'^(.*\r\e\\[K)?(event_type|stance): iteration'; then
+  cat -A "$work/tty" | head -20
+  fail "a message continues the progress line"
+fi
 
 for quiet in -q --quiet; do
   on_tty "$work/tty_q" -o "$work/q.rasid" "$quiet"
@@ -54,4 +61,4 @@ if has_progress "$work/stderr" || grep -q 'ETA' "$work/stderr" || grep -q $'\r' 
   fail "progress display written to a file"
 fi
 [ ! -s "$work/tty_f" ] || fail "stderr reached the terminal although redirected"
-echo "progress display: shown on a terminal, hidden with -q, --quiet and for a file"
+echo "progress display: shown on a terminal and cleared before messages, hidden with -q, --quiet and for a file"

@@ -200,20 +200,26 @@ TEST_CASE("cli: eval --compare refuses a model without the scored label field", 
   CHECK(missing.out.empty());
 }
 
-// Known gap, kept as a failing expectation ([!shouldfail]: ctest passes while
-// the gap is there and fails once it is closed, then drop the tag). A model
-// whose head has other classes (here "yes"/"no" for "pro"/"con") is compared
-// silently on the documents whose gold label both know, which is none here,
-// and the field is left out of the comparison without a word.
-TEST_CASE("cli: eval --compare refuses a model with other classes for a field", "[cli][compare][!shouldfail]") {
+// A model whose head has other classes for a field (here "yes"/"no" for
+// "pro"/"con") would be scored on other documents and classes: one error
+// naming both models, the field and both class lists, before any report.
+TEST_CASE("cli: eval --compare refuses a model with other classes for a field", "[cli][compare]") {
   CompareSetup s;
   std::vector<Row> rows = base_rows();
   for (Row& r : rows) r[2].second = r[2].second == "pro" ? "yes" : "no";
   std::string renamed = s.d.write("renamed.jsonl", to_jsonl(rows));
   std::string other = s.d.p("renamed.rasid");
   require_ok(run_rasid(s.d, "train --data " + q(renamed) + " --label stance,topic -o " + q(other) + kFast));
-  Result r = s.compare(s.model, other);
-  require_error(r, {"stance"});
+  for (const std::string extra : {"", " --json"}) {
+    Result r = s.compare(s.model, other, extra);
+    require_error(r, {"'" + other + "' has other classes for label field 'stance' (no, yes) than '" + s.model +
+                      "' (con, pro)"});
+    CHECK(r.out.empty());
+  }
+  // The field both models agree on can still be compared.
+  Result topic = s.compare(s.model, other, " --label topic --json");
+  require_ok(topic);
+  CHECK(parse_json(topic.out)["compare"].has("topic"));
 }
 
 // ================================================================ suggest

@@ -166,8 +166,8 @@ TEST_CASE("reader: CSV with header, quoting, and multi-line fields", "[reader]")
   check_ok(rows[2], 4, {{"id", "3"}, {"text", "say \"hi\""}, {"label", "agree"}});
   // A record spanning lines is numbered by its first line, and the lines after it keep their numbers.
   check_ok(rows[3], 5, {{"id", "4"}, {"text", "first line\nsecond line\nthird"}, {"label", "discuss"}});
-  // An empty cell is an absent field.
-  check_ok(rows[4], 8, {{"id", "5"}, {"label", "unrelated"}});
+  // An empty cell is an absent field, except the text: an empty text is not a missing column.
+  check_ok(rows[4], 8, {{"id", "5"}, {"text", ""}, {"label", "unrelated"}});
   check_ok(rows[5], 9, {{"id", "6"}, {"text", "after"}, {"label", "agree"}});
 }
 
@@ -196,6 +196,15 @@ TEST_CASE("reader: bad CSV rows are reported and reading continues", "[reader]")
   check_ok(rows[7], 9, {{"text", "fine"}, {"label", "y"}});
   // An open quote runs to the end of the file.
   check_bad(rows[8], 10, "unterminated quoted field");
+
+  // Empty quoted cells are as blank as empty ones (found by fuzzing: the
+  // row was Ok without a single field).
+  auto quoted = read_file(dir, "quoted.csv", "text,label\n\"\",\"\"\n\"\"\n,\"\"\nok,x\n");
+  REQUIRE(quoted.size() == 4);
+  check_bad(quoted[0], 2, "empty line");
+  check_bad(quoted[1], 3, "empty line");
+  check_bad(quoted[2], 4, "empty line");
+  check_ok(quoted[3], 5, {{"text", "ok"}, {"label", "x"}});
 }
 
 TEST_CASE("reader: CSV header problems are input errors", "[reader]") {
@@ -228,7 +237,7 @@ TEST_CASE("reader: TSV rows are split on tabs without quoting", "[reader]") {
   REQUIRE(rows.size() == 4);
   check_ok(rows[0], 2, {{"text", "a \"quoted\" value, with comma"}, {"label", "x"}});
   check_bad(rows[1], 3, "expected 2 fields, found 3");
-  check_ok(rows[2], 4, {{"label", "y"}});
+  check_ok(rows[2], 4, {{"text", ""}, {"label", "y"}});
   check_ok(rows[3], 5, {{"text", "\u0643\u062A\u0627\u0628"}, {"label", "z"}});
 
   // .tab is TSV too.
@@ -239,11 +248,13 @@ TEST_CASE("reader: TSV rows are split on tabs without quoting", "[reader]") {
 
 TEST_CASE("reader: text format puts each line in the text field", "[reader]") {
   TempDir dir;
-  auto rows = read_file(dir, "docs.txt", "first document\n\n  second, with \"quotes\" {x}\n", Format::Auto, "body");
-  REQUIRE(rows.size() == 3);
+  auto rows = read_file(dir, "docs.txt", "first document\n\n  second, with \"quotes\" {x}\n \t\n", Format::Auto, "body");
+  REQUIRE(rows.size() == 4);
   check_ok(rows[0], 1, {{"body", "first document"}});
-  check_bad(rows[1], 2, "empty line");
+  // Every line is a document, a blank one too (callers refuse its empty text).
+  check_ok(rows[1], 2, {{"body", ""}});
   check_ok(rows[2], 3, {{"body", "  second, with \"quotes\" {x}"}});
+  check_ok(rows[3], 4, {{"body", " \t"}});
 
   // An explicit format wins over the extension.
   auto forced = read_file(dir, "looks.jsonl", "{\"text\": \"x\"}\n", Format::Text);
@@ -286,7 +297,7 @@ TEST_CASE("reader: sniffing an unknown extension, keeping every line", "[reader]
     CHECK(reader.format() == Format::Text);
     auto rows = read_all(reader);
     REQUIRE(rows.size() == 3);
-    check_bad(rows[0], 1, "empty line");
+    check_ok(rows[0], 1, {{"text", ""}});
     check_ok(rows[1], 2, {{"text", "hello {\"text\": 1}"}});
     check_ok(rows[2], 3, {{"text", "{\"text\": \"b\"}"}});
   }
@@ -304,7 +315,7 @@ TEST_CASE("reader: sniffing an unknown extension, keeping every line", "[reader]
     RecordReader blank(dir.write("blank.in", "\n\n"), Format::Auto);
     auto rows = read_all(blank);
     REQUIRE(rows.size() == 2);
-    check_bad(rows[1], 2, "empty line");
+    check_ok(rows[1], 2, {{"text", ""}});
   }
 }
 
@@ -328,14 +339,101 @@ TEST_CASE("reader: invalid UTF-8 makes a Bad row naming the byte offset", "[read
   check_ok(csv[1], 3, {{"text", "ok"}, {"label", "y"}});
 }
 
-TEST_CASE("reader: rows longer than the limit are Bad", "[reader]") {
+TEST_CASE("reader: rows longer than the limit are Bad, in every format, and reading goes on", "[reader]") {
   TempDir dir;
-  RecordReader reader(dir.write("long.txt", "short\n" + std::string(100, 'x') + "\nok\n"), Format::Auto, "text", 64);
+  const std::string x16(16, 'x'), x17(17, 'x');
+  const std::string huge(300000, 'x');  // spans several of the reader's read chunks
+  auto read = [&](const std::string& name, const std::string& content) {
+    RecordReader reader(dir.write(name, content), Format::Auto, "text", 16);
+    return read_all(reader);
+  };
+  const std::string too_long = "row longer than 16 bytes";
+
+  // The limit is on the line without its line end; the last line has none.
+  auto text = read("long.txt", "short\n" + huge + "\n" + x16 + "\r\n" + x17 + "\r\n" + x16 + "\rx\nok\n" + huge);
+  REQUIRE(text.size() == 7);
+  check_ok(text[0], 1, {{"text", "short"}});
+  check_bad(text[1], 2, too_long);
+  check_ok(text[2], 3, {{"text", x16}});
+  check_bad(text[3], 4, too_long);
+  check_bad(text[4], 5, too_long);  // a carriage return inside the line counts
+  check_ok(text[5], 6, {{"text", "ok"}});
+  check_bad(text[6], 7, too_long);
+
+  // A byte-order mark does not count.
+  auto bom = read("bom.txt", "\xEF\xBB\xBF" + x16 + "\n\xEF\xBB\xBF" + x16 + "\n");
+  REQUIRE(bom.size() == 2);
+  check_ok(bom[0], 1, {{"text", x16}});
+  check_bad(bom[1], 2, too_long);
+
+  auto jsonl = read("long.jsonl", "{\"text\": \"" + huge + "\"}\n{\"text\": \"abcd\"}\n{\"text\": \"abcde\"}\n");
+  REQUIRE(jsonl.size() == 3);
+  check_bad(jsonl[0], 1, too_long);
+  check_ok(jsonl[1], 2, {{"text", "abcd"}});  // 16 bytes
+  check_bad(jsonl[2], 3, too_long);
+
+  // A quoted CSV field may span lines; the limit is on the whole row.
+  auto csv = read("long.csv", "text,label\n\"" + huge + "\",a\n\"a\nb\",c\n\"" + x16.substr(6) + "\n" + x16.substr(6) + "\",d\nok,e\n");
+  REQUIRE(csv.size() == 4);
+  check_bad(csv[0], 2, too_long);
+  check_ok(csv[1], 3, {{"text", "a\nb"}, {"label", "c"}});
+  check_bad(csv[2], 5, too_long);
+  check_ok(csv[3], 7, {{"text", "ok"}, {"label", "e"}});
+
+  auto tsv = read("long.tsv", "text\tlabel\n" + huge + "\ta\nok\tb\n");
+  REQUIRE(tsv.size() == 2);
+  check_bad(tsv[0], 2, too_long);
+  check_ok(tsv[1], 3, {{"text", "ok"}, {"label", "b"}});
+
+  // A header is never cut short: one over the limit is refused.
+  CHECK_THROWS_WITH(read("head.csv", "text,label,source\nok,a,b\n"), Catch::Matchers::Contains("head.csv:1: header longer than 16 bytes"));
+}
+
+namespace {
+// The largest resident set of this process since reset_peak_rss(), in KB
+// (Linux: VmHWM, reset by writing 5 to clear_refs). -1 when not available.
+long peak_rss_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  long kb = -1;
+  while (status >> key)
+    if (key == "VmHWM:") status >> kb;
+  return kb;
+}
+bool reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return clear.good();
+}
+}  // namespace
+
+TEST_CASE("reader: memory stays about the limit however long the line", "[reader]") {
+  TempDir dir;
+  // A 48 MB line, a short one, and 48 MB without a line end, written a
+  // megabyte at a time so that the test itself never holds them.
+  std::string path = dir.write("huge.txt", "");
+  {
+    std::ofstream out(path, std::ios::binary);
+    const std::string mb(std::size_t{1} << 20, 'x');
+    for (int i = 0; i < 48; ++i) out << mb;
+    out << "\nok\n";
+    for (int i = 0; i < 48; ++i) out << mb;
+  }
+  if (!reset_peak_rss()) {
+    WARN("RASID_TEST_SKIPPED: /proc/self/clear_refs cannot reset the peak RSS");
+    return;
+  }
+  const long before = peak_rss_kb();
+  RecordReader reader(path, Format::Text, "text", 1024);
   auto rows = read_all(reader);
+  const long grown = peak_rss_kb() - before;
   REQUIRE(rows.size() == 3);
-  check_ok(rows[0], 1, {{"text", "short"}});
-  check_bad(rows[1], 2, "row longer than 64 bytes");
-  check_ok(rows[2], 3, {{"text", "ok"}});
+  check_bad(rows[0], 1, "row longer than 1024 bytes");
+  check_ok(rows[1], 2, {{"text", "ok"}});
+  check_bad(rows[2], 3, "row longer than 1024 bytes");
+  INFO("peak RSS grew by " << grown << " KB");
+  CHECK(grown < 8 * 1024);
 }
 
 TEST_CASE("reader: a missing file is an IoError", "[reader]") {

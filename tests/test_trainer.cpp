@@ -77,6 +77,17 @@ TEST_CASE("an empty corpus is a clear error", "[trainer]") {
   CHECK_THROWS_AS(train_model(c, nullptr, test::tiny_fields(), small_options()), InputError);
 }
 
+TEST_CASE("texts with nothing left after normalisation are a clear error, not a 0-column model", "[trainer]") {
+  Corpus c = test::tiny_corpus(1);
+  // Tatweel, harakat and invisible format characters: all removed.
+  for (std::size_t i = 0; i < c.size(); ++i) c.texts[i] = i % 2 ? "\u0640\u0640 \u064B\u064F" : "\u200B\u200F\uFEFF";
+  CHECK_THROWS_WITH(train_model(c, nullptr, test::tiny_fields(), small_options()),
+                    Catch::Matchers::StartsWith("tiny: no features: "));
+  // One document with a word is enough (min_df is 1 here).
+  c.texts[0] = "\u062E\u0628\u0631";
+  CHECK(train_model(c, nullptr, test::tiny_fields(), small_options()).vocabulary.size() > 0);
+}
+
 TEST_CASE("early stopping on dev keeps the best iterate and calibration sets a temperature", "[trainer]") {
   Corpus c = test::tiny_corpus(8);
   TrainOptions o = small_options();

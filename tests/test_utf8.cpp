@@ -147,3 +147,14 @@ TEST_CASE("utf8: sanitize replaces invalid bytes with U+FFFD and keeps the rest"
     CHECK(out.find(broken) == std::string::npos);
   }
 }
+
+TEST_CASE("utf8: white space is Unicode White_Space, not what normalisation deletes", "[utf8]") {
+  CHECK(utf8::is_white_space(""));
+  CHECK(utf8::is_white_space(" \t\n\r\v\f"));
+  CHECK(utf8::is_white_space("\u00A0\u1680\u2003\u2028\u202F\u3000 "));  // no-break, Ogham, em, line sep., ideographic
+  CHECK_FALSE(utf8::is_white_space(" a "));
+  CHECK_FALSE(utf8::is_white_space("\u200B"));        // zero-width space: a format character
+  CHECK_FALSE(utf8::is_white_space("\uFEFF"));        // byte-order mark
+  CHECK_FALSE(utf8::is_white_space(" \u0640 "));      // tatweel
+  CHECK_FALSE(utf8::is_white_space("\x01"s));         // a control character is not white space
+}

@@ -2,8 +2,17 @@
 
 #include "common/error.h"
 #include "common/progress.h"
+#include "io/utf8.h"
 
 namespace rasid {
+
+std::string document_error(const Record& rec, const FieldNames& fields) {
+  const std::string* text = rec.get(fields.text);
+  if (!text) return "missing text field '" + fields.text + "'";
+  if (utf8::is_white_space(*text)) return "empty text";
+  if (!fields.claim.empty() && !rec.get(fields.claim)) return "missing claim field '" + fields.claim + "'";
+  return {};
+}
 
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> out;
@@ -32,25 +41,20 @@ Corpus read_corpus(const std::string& path, Format format, const FieldNames& fie
     progress.add();
     if (st == RecordReader::Status::End) break;
     if (st == RecordReader::Status::Ok) {
-      const std::string* text = rec.get(fields.text);
-      const std::string* claim = fields.claim.empty() ? nullptr : rec.get(fields.claim);
       bool any_label = false;
       for (const std::string& f : fields.labels) any_label |= rec.get(f) != nullptr && !rec.get(f)->empty();
-      if (!text) {
-        error = "missing text field '" + fields.text + "'";
-      } else if (!fields.claim.empty() && !claim) {
-        error = "missing claim field '" + fields.claim + "'";
-      } else if (require_labels && !any_label) {
+      error = document_error(rec, fields);
+      if (error.empty() && require_labels && !any_label)
         error = "none of the label fields (" + [&] {
           std::string s;
           for (const auto& f : fields.labels) s += (s.empty() ? "" : ", ") + f;
           return s;
         }() + ") is present";
-      } else {
+      if (error.empty()) {
         const std::string* id = rec.get(fields.id);
         c.ids.push_back(id ? *id : std::to_string(rec.line));
-        c.texts.push_back(*text);
-        if (claim) c.claims.push_back(*claim);
+        c.texts.push_back(*rec.get(fields.text));
+        if (!fields.claim.empty()) c.claims.push_back(*rec.get(fields.claim));
         for (std::size_t h = 0; h < fields.labels.size(); ++h) {
           const std::string* v = rec.get(fields.labels[h]);
           c.labels[h].push_back(v ? *v : std::string());

@@ -26,10 +26,17 @@ struct Corpus {
   std::size_t size() const { return texts.size(); }
 };
 
-// Reads every row. A malformed row, a row without text, or a row with none of
-// the label fields is an InputError naming file and line, unless `skip_bad`,
-// which counts it in `skipped` instead. `require_labels` false accepts rows
-// without any label (for unlabelled data).
+// What keeps a parsed row from being a document, the same for every command
+// and input format: a missing text (or claim) field, or a text that is empty
+// or only white space ("empty text"). Empty when the row is a document. A
+// text that normalises to nothing (punctuation, emoji) is still a document.
+std::string document_error(const Record& rec, const FieldNames& fields);
+
+// Reads every row. A malformed row, a row that is not a document (above), or
+// a row with none of the label fields is an InputError naming file and line,
+// unless `skip_bad`, which counts it in `skipped` instead. Blank lines of
+// JSONL, CSV and TSV hold no row and are skipped. `require_labels` false
+// accepts rows without any label (for unlabelled data).
 Corpus read_corpus(const std::string& path, Format format, const FieldNames& fields, bool skip_bad,
                    bool require_labels = true);
 

@@ -116,6 +116,9 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
   {
     std::vector<DocFeatures> docs = extract_all(train.texts, train.claims, opt.features, threads);
     model.vocabulary = Vocabulary::fit(docs, opt.features);
+    if (model.vocabulary.size() == 0)  // a 0-column model would only ever answer its prior
+      throw InputError(train.source + ": no features: no n-gram of the normalised texts is in at least --min-df (" +
+                       std::to_string(opt.features.min_df) + ") documents");
     model.vocabulary.index(opt.features.bucket_bits);
     x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
   }
