@@ -351,4 +351,20 @@ TEST_CASE("cli: suggest lists the least sure documents first, by each strategy",
   Result bad = run_rasid(d, "suggest -q -m " + q(model) + " --data " + q(input) + " --strategy random");
   require_error(bad, {"unknown strategy 'random'", "margin", "entropy", "least-confident"});
   CHECK(bad.out.empty());
+
+  // Plain text with blank lines between the documents, as paragraphs: the
+  // blank lines hold no document and are passed over; ids are line numbers.
+  std::string text = "\n";
+  for (const std::string& doc : docs) text += doc + "\n  \n";
+  Result txt = run_rasid(d, "suggest -q -m " + q(model) + " --input-format text --data " +
+                                q(d.write("unlabelled.txt", text)) + " -n 1000");
+  require_ok(txt);
+  std::vector<std::string> txt_lines = txt.out_lines();
+  REQUIRE(txt_lines.size() == docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    Json rec = parse_json(txt_lines[i]);
+    const std::size_t index = static_cast<std::size_t>(std::stoul(parse_json(all_lines[i])["id"].str.substr(1)));
+    CHECK(rec["line"].number == static_cast<double>(2 * index + 2));
+    CHECK(rec["text"].str == docs[index]);
+  }
 }

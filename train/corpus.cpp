@@ -44,6 +44,9 @@ Corpus read_corpus(const std::string& path, Format format, const FieldNames& fie
       bool any_label = false;
       for (const std::string& f : fields.labels) any_label |= rec.get(f) != nullptr && !rec.get(f)->empty();
       error = document_error(rec, fields);
+      // In plain text a line is the whole record: a blank one separates
+      // paragraphs rather than holding a document, as in the other formats.
+      if (error == "empty text" && reader.format() == Format::Text) continue;
       if (error.empty() && require_labels && !any_label)
         error = "none of the label fields (" + [&] {
           std::string s;
