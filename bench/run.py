@@ -35,6 +35,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DATA = (ROOT / ".." / "shared" / "datasets").resolve()
 RASID = ROOT / "build" / "rasid"
+EXTRACT_SPEED = ROOT / "build" / "rasid_extract_speed"
 PY = "/usr/bin/python3"
 PEERS = BENCH / "peers.py"
 TIME = "/usr/bin/time"
@@ -128,7 +129,7 @@ def timed(cmd, tmp, stdout=subprocess.DEVNULL):
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))[:300]} failed ({p.returncode}): {p.stderr[-2000:]}")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", rep.read_text())
-    return {"wall_s": wall, "rss_mb": int(m.group(1)) / 1024 if m else None}
+    return {"wall_s": wall, "rss_mb": int(m.group(1)) / 1024 if m else None, "stderr": p.stderr}
 
 
 def sh(*parts):
@@ -360,7 +361,9 @@ def available(system):
 # ---------------------------------------------------------------- rasid stages
 def rasid_stages(train, dev, model, tmp):
     """Per-core throughput of `rasid infer --threads 1` (JSON parsing, feature
-    extraction and scoring) and training time / peak RSS versus corpus size."""
+    extraction and scoring), of feature extraction alone
+    (build/rasid_extract_speed, one core), and training time, its stages
+    (from the training log) and peak RSS versus corpus size."""
     d = Path(tmp) / "stages"
     d.mkdir(exist_ok=True)
     raw = [json.loads(line) for line in open(dev, encoding="utf-8") if line.strip()]
@@ -372,6 +375,10 @@ def rasid_stages(train, dev, model, tmp):
                                           "mb_per_s": dev_bytes / 1e6 / r["wall_s"],
                                           "docs_per_s": len(raw) / r["wall_s"]}
         log(f"  rasid infer --threads {threads}: {dev_bytes / 1e6 / r['wall_s']:.2f} MB/s")
+    if EXTRACT_SPEED.exists():
+        runs = [json.loads(sh_out([EXTRACT_SPEED, model, dev])) for _ in range(3)]
+        out["extract"] = {k: max(r[k] for r in runs) for k in runs[0]}  # best of 3
+        log(f"  extraction, one core: {out['extract']}")
     lines = [line for line in open(train, encoding="utf-8") if line.strip()]
     rng = random.Random(13)
     out["train_scaling"] = []
@@ -382,11 +389,16 @@ def rasid_stages(train, dev, model, tmp):
         with open(sub, "w", encoding="utf-8") as f:
             f.writelines(lines[i] for i in keep)
         mb = sum(len(json.loads(lines[i])["text"].encode()) for i in keep) / 1e6
-        r = timed([RASID, "train", "--data", sub, "--label", "topic", "-o", d / "m.rasid", "-q",
+        r = timed([RASID, "train", "--data", sub, "--label", "topic", "-o", d / "m.rasid",
                    "--dev", dev, "-c", f"{STAGE_C:g}"], d)
+        feat = re.search(r"^features: .* in ([0-9.e+-]+) s$", r["stderr"], re.M)
+        solver = re.search(r"^topic: (\d+) iterations in ([0-9.e+-]+) s", r["stderr"], re.M)
         out["train_scaling"].append({"fraction": frac, "docs": k, "text_mb": mb, "wall_s": r["wall_s"],
                                      "rss_mb": r["rss_mb"], "mb_per_s": mb / r["wall_s"],
-                                     "model_mb": size_mb(d / "m.rasid")})
+                                     "model_mb": size_mb(d / "m.rasid"),
+                                     "features_s": float(feat.group(1)) if feat else None,
+                                     "iterations": int(solver.group(1)) if solver else None,
+                                     "solver_s": float(solver.group(2)) if solver else None})
         log(f"  rasid train {frac:.0%}: {r['wall_s']:.1f}s, {r['rss_mb']:.0f} MB")
         sub.unlink()
     out["dev_text_mb"] = dev_bytes / 1e6
@@ -469,6 +481,33 @@ def best_peer(task):
         return None, None
     s = max(ok, key=lambda k: ok[k]["macro_f1"])
     return s, ok[s]
+
+
+def stages_section(st, a):
+    a("## rasid stages (ant_news)\n")
+    a(f"Throughput of `rasid infer` on ant_news dev ({st['dev_text_mb']:.2f} MB of text); this "
+      "includes JSON parsing and model scoring:\n")
+    a("| threads | MB/s | docs/s | RSS MB |")
+    a("|---:|---:|---:|---:|")
+    for k in ("infer_threads1", "infer_threads2"):
+        r = st[k]
+        a(f"| {k[-1]} | {fmt(r['mb_per_s'])} | {fmt(r['docs_per_s'])} | {fmt(r['rss_mb'])} |")
+    a("")
+    ex = st.get("extract")
+    if ex:
+        a(f"Feature extraction alone on one core (`build/rasid_extract_speed MODEL DEV`, best of 3, "
+          f"{ex['docs']:,} documents, {fmt(ex['mb'])} MB): normalisation {fmt(ex['normalise_mb_per_s'])} MB/s; "
+          f"normalisation + n-grams into hashed buckets, as in training, {fmt(ex['extract_train_mb_per_s'])} MB/s; "
+          f"into the model's columns, as in prediction, {fmt(ex['extract_predict_mb_per_s'])} MB/s.\n")
+    a(f"Training on a random fraction of ant_news train (seed 13), C={st['C']:g}, with --dev; features s "
+      "(extraction, vocabulary, matrix; all cores) and solver s / iterations from the training log:\n")
+    a("| fraction | docs | text MB | train s | MB/s | peak RSS MB | model MB | features s | iterations | solver s |")
+    a("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in st["train_scaling"]:
+        a(f"| {r['fraction']:.0%} | {r['docs']:,} | {fmt(r['text_mb'])} | {fmt(r['wall_s'])} | "
+          f"{fmt(r['mb_per_s'])} | {fmt(r['rss_mb'])} | {fmt(r['model_mb'])} | {fmt(r.get('features_s'))} | "
+          f"{r.get('iterations') or ''} | {fmt(r.get('solver_s'))} |")
+    a("")
 
 
 def report(res, path):
@@ -639,22 +678,7 @@ def report(res, path):
         a("")
     st = res.get("rasid_stages")
     if st:
-        a("## rasid stages (ant_news)\n")
-        a(f"Throughput of `rasid infer` on ant_news dev ({st['dev_text_mb']:.2f} MB of text); this "
-          "includes JSON parsing and model scoring, so feature extraction alone is at least this fast:\n")
-        a("| threads | MB/s | docs/s | RSS MB |")
-        a("|---:|---:|---:|---:|")
-        for k in ("infer_threads1", "infer_threads2"):
-            r = st[k]
-            a(f"| {k[-1]} | {fmt(r['mb_per_s'])} | {fmt(r['docs_per_s'])} | {fmt(r['rss_mb'])} |")
-        a("")
-        a(f"Training on a random fraction of ant_news train (seed 13), C={st['C']:g}, with --dev:\n")
-        a("| fraction | docs | text MB | train s | MB/s | peak RSS MB | model MB |")
-        a("|---:|---:|---:|---:|---:|---:|---:|")
-        for r in st["train_scaling"]:
-            a(f"| {r['fraction']:.0%} | {r['docs']:,} | {fmt(r['text_mb'])} | {fmt(r['wall_s'])} | "
-              f"{fmt(r['mb_per_s'])} | {fmt(r['rss_mb'])} | {fmt(r['model_mb'])} |")
-        a("")
+        stages_section(st, a)
     if res.get("skipped"):
         a("## Skipped\n")
         for s in res["skipped"]:
@@ -679,7 +703,7 @@ def split_baly(tmp):
 
 
 def main():
-    global RASID
+    global RASID, EXTRACT_SPEED
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--datasets", help="comma-separated subset, e.g. asnd,astd")
     ap.add_argument("--quick", action="store_true",
@@ -687,6 +711,8 @@ def main():
     ap.add_argument("--out", help="directory for RESULTS.md and results.json "
                                   "(default: bench/ for a full run, a new /tmp directory otherwise)")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help=argparse.SUPPRESS)
+    ap.add_argument("--stages-only", action="store_true",
+                    help="only rasid's own stages on ant_news (no peers): writes STAGES.md and stages.json")
     ap.add_argument("--keep-tmp", action="store_true", help="keep the temporary work directory")
     ap.add_argument("--report-only", metavar="RESULTS_JSON",
                     help="only re-render RESULTS.md (next to the file) from an earlier run's results.json")
@@ -724,6 +750,9 @@ def main():
                "sha256": hashlib.sha256(RASID.read_bytes()).hexdigest()}
     RASID = Path(tmp) / "rasid"
     shutil.copy2(ROOT / "build" / "rasid", RASID)
+    if EXTRACT_SPEED.exists():
+        EXTRACT_SPEED = Path(tmp) / "rasid_extract_speed"
+        shutil.copy2(ROOT / "build" / "rasid_extract_speed", EXTRACT_SPEED)
     out_dir = Path(args.out) if args.out else (Path(tempfile.mkdtemp(prefix="rasid-bench-out-"))
                                                 if partial else BENCH)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -732,6 +761,8 @@ def main():
     res = {"command": cmd, "quick": args.quick, "environment": environment(), "rasid_binary": res_bin,
            "rasid_train_defaults": rasid_train_defaults(),
            "tasks": [], "skipped": []}
+    if args.stages_only:
+        return stages_only(res, tmp, out_dir, args.keep_tmp)
     unavailable = {s: available(s) for s in systems}
     for s, why in unavailable.items():
         if why:
@@ -794,6 +825,35 @@ def main():
         if not args.keep_tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     log(f"done in {res['total_wall_s'] / 60:.1f} min: {out_dir / 'RESULTS.md'}")
+    return 0
+
+
+def stages_only(res, tmp, out_dir, keep_tmp):
+    """rasid's stages alone, with its own model of ant_news (C = STAGE_C)."""
+    train, dev = DATA / "ant_news" / "train.jsonl", DATA / "ant_news" / "dev.jsonl"
+    try:
+        model = Path(tmp) / "ant_news.rasid"
+        timed([RASID, "train", "--data", train, "--dev", dev, "--label", "topic", "-q", "-c", f"{STAGE_C:g}",
+               "-o", model], tmp)
+        res["rasid_stages"] = rasid_stages(train, dev, model, tmp)
+    finally:
+        res["total_wall_s"] = time.perf_counter() - T0
+        (out_dir / "stages.json").write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        env = res["environment"]
+        L = ["# rasid stages\n",
+             "Generated by `bench/run.py --stages-only`: rasid alone, no peers (their comparison is "
+             "[RESULTS.md](RESULTS.md)). Every number below was measured in the run described here.\n",
+             f"- Date: {env['date_utc']}", f"- Command: `{res['command']}` (from the repository root)",
+             f"- Total wall time of the run: {res['total_wall_s'] / 60:.1f} min",
+             f"- Machine: {env['nproc']} cores ({env['cpu']}), {env['ram']} RAM, Linux {env['kernel']}; shared machine.",
+             f"- rasid binary: `build/rasid` built {res['rasid_binary']['mtime']}, "
+             f"sha256 {res['rasid_binary']['sha256'][:16]}…\n"]
+        if res.get("rasid_stages"):
+            stages_section(res["rasid_stages"], L.append)
+        (out_dir / "STAGES.md").write_text("\n".join(L) + "\n", encoding="utf-8")
+        if not keep_tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    log(f"done in {res['total_wall_s'] / 60:.1f} min: {out_dir / 'STAGES.md'}")
     return 0
 
 

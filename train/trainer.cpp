@@ -1,6 +1,7 @@
 #include "train/trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -110,9 +111,15 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     if (log) log(s);
   };
 
+  // Stage timings go to the log only (the model never depends on them).
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t) {
+    return fmt(std::chrono::duration<double>(Clock::now() - t).count()) + " s";
+  };
   Model model;
   model.features = opt.features;
   CsrMatrix x, dev_x;
+  const Clock::time_point features_start = Clock::now();
   {
     std::vector<DocFeatures> docs = extract_all(train.texts, train.claims, opt.features, threads);
     model.vocabulary = Vocabulary::fit(docs, opt.features);
@@ -123,7 +130,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
   }
   say("features: " + std::to_string(model.vocabulary.size()) + " columns, " + std::to_string(x.nnz()) +
-      " non-zeros over " + std::to_string(x.rows()) + " documents");
+      " non-zeros over " + std::to_string(x.rows()) + " documents in " + seconds_since(features_start));
   if (dev) {
     std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
     dev_x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
@@ -186,9 +193,10 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       }
       return it - best_it < opt.patience;
     };
+    const Clock::time_point solver_start = Clock::now();
     LbfgsResult r = minimize_lbfgs(loss, w, lo, cb);
     if (use_dev && best_w.size() == w.size()) w = best_w;
-    say(field + ": " + std::to_string(r.iterations) + " iterations" +
+    say(field + ": " + std::to_string(r.iterations) + " iterations in " + seconds_since(solver_start) +
         (use_dev ? ", best dev macro-F1 " + fmt(best_dev.macro_f1) + " at iteration " + std::to_string(best_it) : ""));
 
     Head head;
