@@ -1,9 +1,8 @@
 // Compressed sparse rows: a batch of documents as model input.
 #pragma once
 #include <cstdint>
+#include <cstddef>
 #include <vector>
-
-#include "features/sparse_row.h"
 
 namespace rasid {
 
@@ -15,11 +14,6 @@ struct CsrMatrix {
 
   std::size_t rows() const { return ptr.size() - 1; }
   std::size_t nnz() const { return idx.size(); }
-  void append(const SparseRow& row) {
-    idx.insert(idx.end(), row.cols.begin(), row.cols.end());
-    val.insert(val.end(), row.vals.begin(), row.vals.end());
-    ptr.push_back(idx.size());
-  }
 };
 
 }  // namespace rasid

@@ -64,10 +64,9 @@ void Vocabulary::retain(const std::vector<std::int32_t>& columns) {
 }
 
 std::size_t Vocabulary::kept(const DocFeatures& doc) const {
-  if (doc.columns) return doc.counts.size() + doc.extras.size();
   std::size_t n = 0;
-  for (const auto& [id, count] : doc.counts) n += lookup_[id] >= 0;
-  for (const auto& [id, value] : doc.extras) n += lookup_[id] >= 0;
+  for (const auto& [id, count] : doc.counts) n += column_of(doc, id) >= 0;
+  for (const auto& [id, value] : doc.extras) n += column_of(doc, id) >= 0;
   return n;
 }
 
@@ -81,7 +80,7 @@ void Vocabulary::transform(const DocFeatures& doc, bool sublinear_tf, SparseRow&
     return t;
   }();
   for (const auto& [id, count] : doc.counts) {
-    std::int32_t c = doc.columns ? static_cast<std::int32_t>(id) : lookup_[id];
+    const std::int32_t c = column_of(doc, id);
     if (c < 0) continue;
     const std::size_t n = static_cast<std::size_t>(count);
     float tf = !sublinear_tf ? count : n < log_table.size() ? log_table[n] : 1.0f + std::log(count);
@@ -95,7 +94,7 @@ void Vocabulary::transform(const DocFeatures& doc, bool sublinear_tf, SparseRow&
     for (float& v : row.vals) v *= inv;
   }
   for (const auto& [id, value] : doc.extras) {
-    std::int32_t c = doc.columns ? static_cast<std::int32_t>(id) : lookup_[id];
+    const std::int32_t c = column_of(doc, id);
     if (c < 0) continue;
     row.cols.push_back(c);
     row.vals.push_back(value);

@@ -49,6 +49,11 @@ class Vocabulary {
   }
 
  private:
+  // The column of one of `doc`'s ids (a bucket, or already a column), or -1.
+  std::int32_t column_of(const DocFeatures& doc, std::uint32_t id) const {
+    return doc.columns ? static_cast<std::int32_t>(id) : lookup_[id];
+  }
+
   std::vector<std::uint32_t> buckets_;  // column i is buckets_[i]; most frequent first
   std::vector<float> idf_;              // per column; 0 marks an overlap indicator
   std::vector<std::int32_t> lookup_;    // bucket → column or -1

@@ -9,7 +9,7 @@ namespace rasid {
 std::string document_error(const Record& rec, const FieldNames& fields) {
   const std::string* text = rec.get(fields.text);
   if (!text) return "missing text field '" + fields.text + "'";
-  if (utf8::is_white_space(*text)) return "empty text";
+  if (utf8::is_white_space(*text)) return kEmptyText;
   if (!fields.claim.empty() && !rec.get(fields.claim)) return "missing claim field '" + fields.claim + "'";
   return {};
 }
@@ -46,7 +46,7 @@ Corpus read_corpus(const std::string& path, Format format, const FieldNames& fie
       error = document_error(rec, fields);
       // In plain text a line is the whole record: a blank one separates
       // paragraphs rather than holding a document, as in the other formats.
-      if (error == "empty text" && reader.format() == Format::Text) continue;
+      if (error == kEmptyText && reader.format() == Format::Text) continue;
       if (error.empty() && require_labels && !any_label)
         error = "none of the label fields (" + [&] {
           std::string s;

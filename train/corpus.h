@@ -31,6 +31,7 @@ struct Corpus {
 // or only white space ("empty text"). Empty when the row is a document. A
 // text that normalises to nothing (punctuation, emoji) is still a document.
 std::string document_error(const Record& rec, const FieldNames& fields);
+inline constexpr const char* kEmptyText = "empty text";  // document_error() of an empty text
 
 // Reads every row. A malformed row, a row that is not a document (above), or
 // a row with none of the label fields is an InputError naming file and line,
