@@ -6,8 +6,11 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include "common/thread_pool.h"
 
 namespace rasid {
 
@@ -20,7 +23,9 @@ inline int resolve_threads(int requested) {
 
 // Calls fn(slice, begin, end) on up to `threads` contiguous slices of
 // [0, n); `slice` (0-based) lets callers use per-thread scratch state.
-// The first exception thrown by any slice is rethrown on the caller's thread.
+// Slices run on the shared ThreadPool when it is free, else on threads
+// started for this call. The first exception thrown by any slice is
+// rethrown on the caller's thread.
 template <class Fn>
 void parallel_slices(std::size_t n, int threads, Fn&& fn) {
   std::size_t t = static_cast<std::size_t>(std::max(1, threads));
@@ -29,24 +34,36 @@ void parallel_slices(std::size_t n, int threads, Fn&& fn) {
     fn(std::size_t{0}, std::size_t{0}, n);
     return;
   }
-  std::vector<std::thread> pool;
-  std::exception_ptr first_error;
-  std::mutex error_mutex;
-  std::size_t chunk = (n + t - 1) / t;
-  for (std::size_t i = 0; i < t; ++i) {
-    std::size_t b = i * chunk, e = std::min(n, b + chunk);
-    if (b >= e) break;
-    pool.emplace_back([&, i, b, e] {
-      try {
-        fn(i, b, e);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!first_error) first_error = std::current_exception();
-      }
-    });
+  const std::size_t chunk = (n + t - 1) / t;
+  struct Run {
+    Fn& fn;
+    std::size_t n, chunk;
+    std::exception_ptr first_error;
+    std::mutex error_mutex;
+  } run{fn, n, chunk, nullptr, {}};
+  ThreadPool::Task call = [](void* context, std::size_t s) noexcept {
+    Run& r = *static_cast<Run*>(context);
+    const std::size_t b = s * r.chunk;
+    try {
+      r.fn(s, b, std::min(r.n, b + r.chunk));
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(r.error_mutex);
+      if (!r.first_error) r.first_error = std::current_exception();
+    }
+  };
+  const std::size_t slices = (n + chunk - 1) / chunk;
+  if (!ThreadPool::shared().try_run(slices, call, &run)) {
+    std::vector<std::thread> extra;
+    std::size_t s = 1;
+    try {
+      for (; s < slices; ++s) extra.emplace_back(call, &run, s);
+    } catch (const std::system_error&) {  // out of threads: run the rest here
+    }
+    for (; s < slices; ++s) call(&run, s);
+    call(&run, 0);
+    for (auto& th : extra) th.join();
   }
-  for (auto& th : pool) th.join();
-  if (first_error) std::rethrow_exception(first_error);
+  if (run.first_error) std::rethrow_exception(run.first_error);
 }
 
 // Calls fn(begin, end) on `threads` contiguous slices of [0, n).

@@ -1,5 +1,6 @@
 #include "train/lbfgs.h"
 
+#include <array>
 #include <cmath>
 #include <deque>
 #include <vector>
@@ -11,32 +12,65 @@ namespace rasid {
 namespace {
 
 // Vector kernels over fixed-size chunks: partial sums are per chunk and
-// added in chunk order, so results do not depend on the thread count.
+// added in chunk order, so results do not depend on the thread count. Each
+// kernel does its element-wise update and the dot product that follows it
+// in the same pass: the vectors are F x K long, so passes over memory, not
+// arithmetic, are what the two-loop recursion costs.
 constexpr std::size_t kChunk = 1 << 16;
+// Within a chunk, element i adds to lane i % kLanes: one accumulator would
+// chain every addition to the previous one and run at the adder's latency.
+constexpr std::size_t kLanes = 4;
 
-template <class A, class B>
-double dot(const A* a, const B* b, std::size_t n, int threads) {
+// Calls body(i, sums) for every i in [0, n) and returns the N sums.
+template <std::size_t N, class Body>
+std::array<double, N> chunked_sums(std::size_t n, int threads, Body&& body) {
+  using Sums = std::array<double, N>;
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
-  std::vector<double> part(chunks, 0.0);
+  std::vector<Sums> part(chunks);
   parallel_for(chunks, threads, [&](std::size_t cb, std::size_t ce) {
+    // A private copy of the kernel: its captured scalars and pointers are
+    // then known not to alias the vectors it writes, so they stay in
+    // registers and the loop vectorises.
+    Body fn = body;
     for (std::size_t c = cb; c < ce; ++c) {
-      double s = 0.0;
-      const std::size_t end = std::min(n, (c + 1) * kChunk);
-      for (std::size_t i = c * kChunk; i < end; ++i) s += static_cast<double>(a[i]) * static_cast<double>(b[i]);
+      std::array<Sums, kLanes> lane{};
+      const std::size_t begin = c * kChunk, end = std::min(n, begin + kChunk);
+      std::size_t i = begin;
+      for (; i + kLanes <= end; i += kLanes)
+        for (std::size_t l = 0; l < kLanes; ++l) fn(i + l, lane[l]);
+      for (std::size_t l = 0; i < end; ++i, ++l) fn(i, lane[l]);
+      Sums s{};
+      for (const Sums& l : lane)
+        for (std::size_t k = 0; k < N; ++k) s[k] += l[k];
       part[c] = s;
     }
   });
-  double total = 0.0;
-  for (double p : part) total += p;
+  Sums total{};
+  for (const Sums& p : part)
+    for (std::size_t k = 0; k < N; ++k) total[k] += p[k];
   return total;
 }
 
-// y += alpha * x
-template <class X>
-void axpy(double alpha, const X* x, double* y, std::size_t n, int threads) {
-  parallel_for(n, threads, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) y[i] += alpha * static_cast<double>(x[i]);
-  });
+double dot(const double* a, const double* b, std::size_t n, int threads) {
+  return chunked_sums<1>(n, threads, [=](std::size_t i, std::array<double, 1>& s) { s[0] += a[i] * b[i]; })[0];
+}
+
+// d = -g * scale; returns z . d.
+template <class Z>
+double start_direction(const double* g, double scale, const Z* z, double* d, std::size_t n, int threads) {
+  return chunked_sums<1>(n, threads, [=](std::size_t i, std::array<double, 1>& s) {
+    d[i] = -g[i] * scale;
+    s[0] += static_cast<double>(z[i]) * d[i];
+  })[0];
+}
+
+// d = (d + a * x) * scale; returns z . d. (scale 1 is exact: no rounding.)
+template <class Z>
+double update_direction(double a, const float* x, double scale, const Z* z, double* d, std::size_t n, int threads) {
+  return chunked_sums<1>(n, threads, [=](std::size_t i, std::array<double, 1>& s) {
+    d[i] = (d[i] + a * static_cast<double>(x[i])) * scale;
+    s[0] += static_cast<double>(z[i]) * d[i];
+  })[0];
 }
 
 }  // namespace
@@ -48,41 +82,45 @@ LbfgsResult minimize_lbfgs(Objective& f, Eigen::VectorXd& w, const LbfgsOptions&
   const int th = opt.threads;
   Eigen::VectorXd g(n), g_new(n), d(n), w_new(n);
   double fx = f.evaluate(w, g);
-  const double g0 = std::max(1.0, std::sqrt(dot(g.data(), g.data(), un, th)));
+  double gg = dot(g.data(), g.data(), un, th);  // |g|^2, kept up to date below
+  const double g0 = std::max(1.0, std::sqrt(gg));
   // History in single precision: half the memory of double, and the
   // search direction only needs to be roughly right.
   std::deque<std::vector<float>> s_hist, y_hist;
   std::deque<double> rho_hist;
+  double yy_last = 0.0;  // y . y of the newest history pair
   std::vector<double> recent{fx};
   LbfgsResult result;
   std::vector<double> alpha;
 
   for (int it = 1; it <= opt.max_iterations; ++it) {
-    const double gnorm = std::sqrt(dot(g.data(), g.data(), un, th));
+    const double gnorm = std::sqrt(gg);
     if (gnorm <= opt.tolerance * g0) {
       result.converged = true;
       break;
     }
-    // Two-loop recursion: d = -H g.
-    parallel_for(un, th, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) d[static_cast<Eigen::Index>(i)] = -g[static_cast<Eigen::Index>(i)];
-    });
+    // Two-loop recursion, d = -H g, one pass per history vector; the first
+    // step (no history) has unit length.
     const std::size_t m = s_hist.size();
-    alpha.assign(m, 0.0);
-    for (std::size_t i = m; i-- > 0;) {
-      alpha[i] = rho_hist[i] * dot(s_hist[i].data(), d.data(), un, th);
-      axpy(-alpha[i], y_hist[i].data(), d.data(), un, th);
+    double slope = 0.0;
+    double* dp = d.data();
+    if (m == 0) {
+      slope = start_direction(g.data(), 1.0 / gnorm, g.data(), dp, un, th);
+    } else {
+      alpha.assign(m, 0.0);
+      alpha[m - 1] = rho_hist[m - 1] * start_direction(g.data(), 1.0, s_hist[m - 1].data(), dp, un, th);
+      for (std::size_t i = m - 1; i > 0; --i)
+        alpha[i - 1] = rho_hist[i - 1] * update_direction(-alpha[i], y_hist[i].data(), 1.0, s_hist[i - 1].data(), dp, un, th);
+      const double scale = 1.0 / (rho_hist.back() * yy_last);
+      double beta = rho_hist[0] * update_direction(-alpha[0], y_hist[0].data(), scale, y_hist[0].data(), dp, un, th);
+      for (std::size_t i = 0; i < m; ++i) {
+        if (i + 1 < m) {
+          beta = rho_hist[i + 1] * update_direction(alpha[i] - beta, s_hist[i].data(), 1.0, y_hist[i + 1].data(), dp, un, th);
+        } else {
+          slope = update_direction(alpha[i] - beta, s_hist[i].data(), 1.0, g.data(), dp, un, th);
+        }
+      }
     }
-    double scale = 1.0 / gnorm;  // first step: unit length
-    if (m > 0) scale = 1.0 / (rho_hist.back() * dot(y_hist.back().data(), y_hist.back().data(), un, th));
-    parallel_for(un, th, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) d[static_cast<Eigen::Index>(i)] *= scale;
-    });
-    for (std::size_t i = 0; i < m; ++i) {
-      double beta = rho_hist[i] * dot(y_hist[i].data(), d.data(), un, th);
-      axpy(alpha[i] - beta, s_hist[i].data(), d.data(), un, th);
-    }
-    double slope = dot(g.data(), d.data(), un, th);
     if (slope >= 0) {  // not a descent direction: restart from steepest descent
       s_hist.clear();
       y_hist.clear();
@@ -119,18 +157,22 @@ LbfgsResult minimize_lbfgs(Objective& f, Eigen::VectorXd& w, const LbfgsOptions&
     }
     s_new.resize(un);
     y_new.resize(un);
-    parallel_for(un, th, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) {
-        const Eigen::Index k = static_cast<Eigen::Index>(i);
-        s_new[i] = static_cast<float>(w_new[k] - w[k]);
-        y_new[i] = static_cast<float>(g_new[k] - g[k]);
-      }
+    // The new pair, its products s.y and y.y, and |g_new|^2 in one pass.
+    const std::array<double, 3> sums = chunked_sums<3>(un, th, [&](std::size_t i, std::array<double, 3>& acc) {
+      const Eigen::Index k = static_cast<Eigen::Index>(i);
+      s_new[i] = static_cast<float>(w_new[k] - w[k]);
+      y_new[i] = static_cast<float>(g_new[k] - g[k]);
+      acc[0] += static_cast<double>(s_new[i]) * static_cast<double>(y_new[i]);
+      acc[1] += static_cast<double>(y_new[i]) * static_cast<double>(y_new[i]);
+      acc[2] += g_new[k] * g_new[k];
     });
-    double sy = dot(s_new.data(), y_new.data(), un, th);
+    const double sy = sums[0];
+    gg = sums[2];
     if (sy > 1e-12) {
       s_hist.push_back(std::move(s_new));
       y_hist.push_back(std::move(y_new));
       rho_hist.push_back(1.0 / sy);
+      yy_last = sums[1];
     }
     w.swap(w_new);
     g.swap(g_new);

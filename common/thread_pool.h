@@ -1,0 +1,55 @@
+// Worker threads kept alive between parallel regions. Training runs
+// thousands of short regions (every solver vector operation is one);
+// starting and joining threads for each cost more than the work itself on
+// small data sets, so two threads used to be slower than one there.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace rasid {
+
+class ThreadPool {
+ public:
+  // Must not throw: the caller catches inside the task.
+  using Task = void (*)(void* context, std::size_t slice) noexcept;
+
+  // The process-wide pool, created on first use and never destroyed, so
+  // that exiting never waits on (or races with) idle workers.
+  static ThreadPool& shared();
+
+  // Runs task(context, s) for every s in [0, slices): slice 0 on the calling
+  // thread, the others on workers, and returns when all are done. Returns
+  // false without running anything when the pool cannot serve the call:
+  // another caller is using it, the caller is itself a worker (nested
+  // region), the process is a fork of the one that started the workers, or
+  // a worker thread cannot be started. The caller then runs the slices
+  // another way.
+  bool try_run(std::size_t slices, Task task, void* context);
+
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+ private:
+  ThreadPool();
+  void work(std::size_t worker);
+  bool grow(std::size_t workers);
+
+  std::atomic<bool> busy_{false};  // one caller at a time
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::vector<std::thread> workers_;  // worker i runs slice i + 1
+  Task task_ = nullptr;
+  void* context_ = nullptr;
+  std::size_t slices_ = 0, pending_ = 0;
+  std::uint64_t generation_ = 0;  // bumped for every run
+  pid_t owner_;
+};
+
+}  // namespace rasid
