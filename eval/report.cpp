@@ -27,6 +27,12 @@ std::string pad(const std::string& s, std::size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
+// Right-aligned, as numbers are: a column's label ends where its counts do.
+std::string pad_left(const std::string& s, std::size_t width) {
+  std::size_t w = width_of(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
 // The first `n` code points of s, never splitting a character.
 std::string head(const std::string& s, std::size_t n) {
   std::size_t i = 0;
@@ -79,7 +85,7 @@ std::string text_report(const EvalResult& r) {
       out += pad(head(t.labels[c], w - 1), w) + line;
     }
     out += "\nconfusion (rows: gold, columns: predicted)\n" + pad("", w);
-    for (std::size_t c = 0; c < t.labels.size(); ++c) out += " " + pad(head(t.labels[c], 7), 7);
+    for (std::size_t c = 0; c < t.labels.size(); ++c) out += " " + pad_left(head(t.labels[c], 7), 7);
     out += "\n";
     for (std::size_t g = 0; g < t.labels.size(); ++g) {
       out += pad(head(t.labels[g], w - 1), w);

@@ -16,8 +16,11 @@ struct Parser {
   std::size_t i = 0;
   std::string error;
 
-  bool fail(const char* what) {
-    if (error.empty()) error = std::string(what) + " at column " + std::to_string(i + 1);
+  bool fail(const char* what) { return fail_at(what, i); }
+  // Errors inside an escape point at its backslash, where the reader's eye
+  // finds the whole sequence.
+  bool fail_at(const char* what, std::size_t at) {
+    if (error.empty()) error = std::string(what) + " at column " + std::to_string(at + 1);
     return false;
   }
   void skip_ws() {
@@ -34,12 +37,13 @@ struct Parser {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   }
-  bool hex4(unsigned& v) {
-    if (i + 4 > s.size()) return fail("truncated \\u escape");
+  // The 4 hex digits of the \\u escape whose backslash is at `escape`.
+  bool hex4(unsigned& v, std::size_t escape) {
+    if (i + 4 > s.size()) return fail_at("truncated \\u escape", escape);
     v = 0;
     for (int k = 0; k < 4; ++k) {
       int h = hex(s[i + k]);
-      if (h < 0) return fail("invalid \\u escape");
+      if (h < 0) return fail_at("invalid \\u escape", escape);
       v = v * 16 + static_cast<unsigned>(h);
     }
     i += 4;
@@ -58,7 +62,8 @@ struct Parser {
         return true;
       }
       if (c != '\\') return fail("control character in string");
-      if (++i >= s.size()) return fail("unterminated escape");
+      const std::size_t escape = i;
+      if (++i >= s.size()) return fail_at("unterminated escape", escape);
       char e = s[i++];
       char simple = 0;
       switch (e) {
@@ -72,21 +77,22 @@ struct Parser {
         case 't': simple = '\t'; break;
         case 'u': {
           unsigned cp = 0;
-          if (!hex4(cp)) return false;
+          if (!hex4(cp, escape)) return false;
           if (cp >= 0xD800 && cp <= 0xDBFF) {
             unsigned lo = 0;
-            if (s.substr(i, 2) != "\\u") return fail("unpaired surrogate");
+            if (s.substr(i, 2) != "\\u") return fail_at("unpaired surrogate", escape);
+            const std::size_t low_escape = i;
             i += 2;
-            if (!hex4(lo)) return false;
-            if (lo < 0xDC00 || lo > 0xDFFF) return fail("unpaired surrogate");
+            if (!hex4(lo, low_escape)) return false;
+            if (lo < 0xDC00 || lo > 0xDFFF) return fail_at("unpaired surrogate", escape);
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return fail("unpaired surrogate");
+            return fail_at("unpaired surrogate", escape);
           }
           if (out) utf8::append(*out, cp);
           continue;
         }
-        default: return fail("invalid escape");
+        default: return fail_at("invalid escape", escape);
       }
       if (out) out->push_back(simple);
     }

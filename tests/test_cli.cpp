@@ -246,6 +246,15 @@ TEST_CASE("cli: eval prints accuracy, macro-F1 and confusion", "[cli]") {
   CHECK(confusion_row(out, stance, "pro") == std::vector<std::string>{"pro", "0", "3"});
   CHECK(confusion_row(out, topic, "econ") == std::vector<std::string>{"econ", "4", "0"});
   CHECK(confusion_row(out, topic, "sport") == std::vector<std::string>{"sport", "0", "4"});
+  // Column labels are right-aligned over their counts: the header line
+  // ends with the last label, exactly where the rows' last count ends.
+  std::istringstream lines(out.substr(out.find("confusion (rows", stance)));
+  std::string title, header, row;
+  std::getline(lines, title);
+  std::getline(lines, header);
+  std::getline(lines, row);
+  CHECK(header.size() == row.size());
+  CHECK(header.substr(header.size() - 4) == " pro");
 }
 
 TEST_CASE("cli: eval --json prints exactly one JSON object", "[cli]") {
