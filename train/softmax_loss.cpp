@@ -53,6 +53,35 @@ void add_row_gradient(const CsrMatrix& x, std::size_t k, std::size_t row, std::s
   }
 }
 
+// g[col] += sum over the column's rows (ascending) of x[row, col] * r_row,
+// for columns [lo, hi) of the column-major copy: the same additions in the
+// same order as add_row_gradient over all rows, so the same result.
+template <std::size_t K>
+void add_column_gradients(const std::vector<std::size_t>& ptr, const std::vector<std::int32_t>& row,
+                          const std::vector<float>& val, std::size_t k, std::size_t lo, std::size_t hi,
+                          const double* r, double* g) {
+  const std::size_t kk = K ? K : k;
+  for (std::size_t j = lo; j < hi; ++j) {
+    double* gj = g + j * kk;
+    if constexpr (K > 0) {
+      double acc[K];  // in registers: gj may alias r as far as the compiler knows
+      for (std::size_t c = 0; c < K; ++c) acc[c] = gj[c];
+      for (std::size_t t = ptr[j]; t < ptr[j + 1]; ++t) {
+        const double v = val[t];
+        const double* rr = r + static_cast<std::size_t>(row[t]) * K;
+        for (std::size_t c = 0; c < K; ++c) acc[c] += v * rr[c];
+      }
+      for (std::size_t c = 0; c < K; ++c) gj[c] = acc[c];
+    } else {
+      for (std::size_t t = ptr[j]; t < ptr[j + 1]; ++t) {
+        const double v = val[t];
+        const double* rr = r + static_cast<std::size_t>(row[t]) * kk;
+        for (std::size_t c = 0; c < kk; ++c) gj[c] += v * rr[c];
+      }
+    }
+  }
+}
+
 }  // namespace
 
 template <class Weight>
@@ -72,7 +101,7 @@ template void softmax_probabilities<double>(const CsrMatrix&, const double*, std
 template void softmax_probabilities<float>(const CsrMatrix&, const float*, std::size_t, std::size_t, double*);
 
 SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes,
-                         double c, int threads)
+                         double c, int threads, std::size_t column_copy_max_nnz)
     : x_(x), y_(std::move(labels)), s_(std::move(weights)), k_(static_cast<std::size_t>(n_classes)),
       threads_(threads) {
   double total = 0.0;
@@ -93,6 +122,19 @@ SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, std::vector<int> labels, std::vecto
   }
   col_split_.push_back(x_.n_cols);
   row_loss_.assign(x_.rows(), 0.0);
+  if (x_.nnz() <= column_copy_max_nnz) {
+    col_ptr_.assign(x_.n_cols + 1, 0);
+    for (std::size_t j = 0; j < x_.n_cols; ++j) col_ptr_[j + 1] = col_ptr_[j] + per_col[j];
+    col_row_.resize(x_.nnz());
+    col_val_.resize(x_.nnz());
+    std::vector<std::size_t> next(col_ptr_.begin(), col_ptr_.end() - 1);
+    for (std::size_t i = 0; i < x_.rows(); ++i)  // rows in order: ascending within each column
+      for (std::size_t t = x_.ptr[i]; t < x_.ptr[i + 1]; ++t) {
+        const std::size_t at = next[static_cast<std::size_t>(x_.idx[t])]++;
+        col_row_[at] = static_cast<std::int32_t>(i);
+        col_val_[at] = x_.val[t];
+      }
+  }
 }
 
 double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
@@ -129,6 +171,10 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
       const std::size_t lo = col_split_[part], hi = col_split_[part + 1];
       for (std::size_t j = lo * k; j < hi * k; ++j) g[j] = reg_ * wp[j];
       with_class_count(k, [&](auto K) {
+        if (!col_ptr_.empty()) {
+          add_column_gradients<K()>(col_ptr_, col_row_, col_val_, k, lo, hi, residual_.data(), g);
+          return;
+        }
         for (std::size_t i = 0; i < n; ++i)
           if (y_[i] >= 0) add_row_gradient<K()>(x_, k, i, lo, hi, residual_.data() + i * k, g);
       });

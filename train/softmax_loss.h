@@ -13,9 +13,17 @@ namespace rasid {
 
 class SoftmaxLoss final : public Objective {
  public:
+  // Column-major copy of x (rows ascending within each column), kept when
+  // x has at most this many non-zeros: the gradient then reads the small
+  // residual array at random and writes each gradient entry once, instead
+  // of scattering into the F x K gradient row by row. Larger inputs skip it
+  // to keep peak memory down (it costs 8 bytes per non-zero). Both ways add
+  // the same terms in the same order, so the results are identical.
+  static constexpr std::size_t kColumnCopyMaxNnz = std::size_t{1} << 24;
+
   // `x` (columns ascending within each row) must outlive the loss.
   SoftmaxLoss(const CsrMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes, double c,
-              int threads);
+              int threads, std::size_t column_copy_max_nnz = kColumnCopyMaxNnz);
 
   Eigen::Index dim() const override { return static_cast<Eigen::Index>((x_.n_cols + 1) * k_); }
   double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) override;
@@ -33,6 +41,10 @@ class SoftmaxLoss final : public Objective {
   std::vector<double> residual_;  // rows × classes: s_i (p_i - onehot(y_i))
   std::vector<float> w_float_;    // single-precision copy of W for the forward pass
   std::vector<double> row_loss_;
+  // The column-major copy (see kColumnCopyMaxNnz); empty when not kept.
+  std::vector<std::size_t> col_ptr_;
+  std::vector<std::int32_t> col_row_;
+  std::vector<float> col_val_;
 };
 
 // Class probabilities of one row under parameters w (same layout as the

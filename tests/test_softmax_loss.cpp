@@ -1,0 +1,92 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "train/softmax_loss.h"
+
+using namespace rasid;
+
+namespace {
+// A random sparse matrix, columns ascending in each row, some rows empty.
+CsrMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> value(0.05f, 1.0f);
+  CsrMatrix x;
+  x.n_cols = cols;
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j)
+      if (i % 7 != 3 && rng() % 4 == 0) {
+        x.idx.push_back(static_cast<std::int32_t>(j));
+        x.val.push_back(value(rng));
+      }
+    x.ptr.push_back(x.idx.size());
+  }
+  return x;
+}
+
+struct Problem {
+  CsrMatrix x;
+  std::vector<int> y;
+  std::vector<double> weights;
+  Eigen::VectorXd w;
+};
+
+Problem random_problem(std::size_t rows, std::size_t cols, int k, std::uint64_t seed) {
+  Problem p{random_matrix(rows, cols, seed), {}, {}, {}};
+  std::mt19937_64 rng(seed + 1);
+  for (std::size_t i = 0; i < rows; ++i) {
+    p.y.push_back(i % 5 == 4 ? -1 : static_cast<int>(rng() % static_cast<std::uint64_t>(k)));  // some unlabelled
+    p.weights.push_back(0.5 + static_cast<double>(rng() % 3));
+  }
+  std::normal_distribution<double> normal(0.0, 0.5);
+  p.w.resize(static_cast<Eigen::Index>((cols + 1) * static_cast<std::size_t>(k)));
+  for (Eigen::Index i = 0; i < p.w.size(); ++i) p.w[i] = normal(rng);
+  return p;
+}
+}  // namespace
+
+TEST_CASE("softmax loss: zero weights give log(K) per document", "[softmax_loss]") {
+  Problem p = random_problem(30, 12, 4, 1);
+  std::fill(p.weights.begin(), p.weights.end(), 1.0);
+  SoftmaxLoss loss(p.x, p.y, p.weights, 4, 1.0, 1);
+  Eigen::VectorXd g(loss.dim());
+  CHECK(loss.evaluate(Eigen::VectorXd::Zero(loss.dim()), g) == Approx(std::log(4.0)).epsilon(1e-12));
+}
+
+TEST_CASE("softmax loss: the gradient matches finite differences", "[softmax_loss]") {
+  for (int k : {2, 3, 11}) {  // 11: the run-time class count path
+    INFO("classes " << k);
+    Problem p = random_problem(40, 9, k, static_cast<std::uint64_t>(k));
+    SoftmaxLoss loss(p.x, p.y, p.weights, k, 2.0, 2);
+    Eigen::VectorXd g(loss.dim()), scratch(loss.dim());
+    loss.evaluate(p.w, g);
+    for (Eigen::Index i = 0; i < loss.dim(); i += 3) {
+      // The forward pass rounds weights to float, so a step far above
+      // float precision; central differences keep the error at O(h^2).
+      const double h = 1e-3;
+      Eigen::VectorXd up = p.w, down = p.w;
+      up[i] += h;
+      down[i] -= h;
+      const double numeric = (loss.evaluate(up, scratch) - loss.evaluate(down, scratch)) / (2 * h);
+      CHECK(g[i] == Approx(numeric).epsilon(1e-3).margin(1e-6));
+    }
+  }
+}
+
+TEST_CASE("softmax loss: the column-copy and row-scatter gradients are identical", "[softmax_loss][determinism]") {
+  for (int k : {3, 11})
+    for (int threads : {1, 2, 3}) {
+      INFO("classes " << k << ", threads " << threads);
+      Problem p = random_problem(200, 60, k, 7);
+      SoftmaxLoss by_column(p.x, p.y, p.weights, k, 5.0, threads);
+      SoftmaxLoss by_row(p.x, p.y, p.weights, k, 5.0, threads, /*column_copy_max_nnz=*/0);
+      Eigen::VectorXd gc(by_column.dim()), gr(by_row.dim()), g1(by_row.dim());
+      const double fc = by_column.evaluate(p.w, gc), fr = by_row.evaluate(p.w, gr);
+      CHECK(fc == fr);
+      CHECK(gc == gr);  // bit for bit, not approximately
+      SoftmaxLoss one_thread(p.x, p.y, p.weights, k, 5.0, 1);
+      CHECK(one_thread.evaluate(p.w, g1) == fc);
+      CHECK(g1 == gc);
+    }
+}
