@@ -270,8 +270,12 @@ PyModel train(const py::object& texts_obj, const py::object& labels_obj, const p
                        const std::string& name) {
     Corpus corpus;
     corpus.source = name;
-    corpus.texts = strings_of(texts, name == "<training data>" ? "texts" : "dev_texts");
+    const std::string texts_name = name == "<training data>" ? "texts" : "dev_texts";
+    corpus.texts = strings_of(texts, texts_name);
     const std::size_t n = corpus.texts.size();
+    for (std::size_t i = 0; i < n; ++i)  // the rule the file readers apply
+      if (utf8::is_white_space(corpus.texts[i]))
+        throw InputError(name + ": " + texts_name + "[" + std::to_string(i) + "]: " + kEmptyText);
     if (pair) {
       if (claims.is_none()) throw InputError(name + ": claims are needed (the training data has them)");
       corpus.claims = strings_of(claims, "claims");

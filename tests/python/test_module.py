@@ -123,6 +123,10 @@ def test_errors_are_value_and_os_errors_with_the_core_message(model, tmp_path, c
         rasid.train(texts, {"topic": ["a"] * len(texts)}, min_df=1)
     with pytest.raises(ValueError, match=r"labels\['topic'\] has 3 items but texts has 120"):
         rasid.train(texts, {"topic": topics[:3]})
+    with pytest.raises(ValueError, match=r"<training data>: texts\[2\]: empty text"):
+        rasid.train(texts[:2] + [" \n\t"] + texts[3:], {"topic": topics})
+    with pytest.raises(ValueError, match=r"dev_texts\[0\]: empty text"):
+        rasid.train(texts, {"topic": topics}, dev_texts=[""], dev_labels={"topic": [topics[0]]})
     with pytest.raises(ValueError, match="no training documents"):
         rasid.train([], {"topic": []})
     with pytest.raises(ValueError, match="bucket bits must be between 10 and 26"):
