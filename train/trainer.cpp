@@ -67,29 +67,34 @@ std::vector<int> encode(const std::vector<std::string>& values, const std::vecto
   return y;
 }
 
-// Finds readable names for the columns with the largest weights, by tracing
-// training documents until each wanted column has been seen once.
-std::vector<std::pair<std::int32_t, std::string>> name_columns(const Corpus& train, const Model& model,
-                                                               int per_class) {
+// Finds readable names for the columns with the largest weights by tracing
+// training documents. Only the first document that has each wanted column
+// (found in x, the training matrix) is traced, in document order: the same
+// names as tracing every document until each column was seen once, without
+// tracing documents that name nothing new.
+std::vector<std::pair<std::int32_t, std::string>> name_columns(const Corpus& train, const CsrMatrix& x,
+                                                               const Model& model, int per_class) {
   const std::size_t f = model.vocabulary.size();
   std::vector<char> wanted(f, 0);
-  std::size_t n_wanted = 0;
   for (const Head& h : model.heads) {
     for (std::size_t c = 0; c < h.labels.size(); ++c) {
       std::vector<std::pair<float, std::int32_t>> score(f);
       for (std::size_t j = 0; j < f; ++j) score[j] = {-h.weights->at(j, c), static_cast<std::int32_t>(j)};
       std::size_t top = std::min<std::size_t>(f, static_cast<std::size_t>(per_class));
       std::partial_sort(score.begin(), score.begin() + static_cast<std::ptrdiff_t>(top), score.end());
-      for (std::size_t t = 0; t < top; ++t)
-        if (!wanted[static_cast<std::size_t>(score[t].second)]) {
-          wanted[static_cast<std::size_t>(score[t].second)] = 1;
-          ++n_wanted;
-        }
+      for (std::size_t t = 0; t < top; ++t) wanted[static_cast<std::size_t>(score[t].second)] = 1;
     }
   }
+  std::vector<char> first_seen(f, 0), trace_row(x.rows(), 0);
+  for (std::size_t i = 0; i < x.rows(); ++i)
+    for (std::size_t t = x.ptr[i]; t < x.ptr[i + 1]; ++t) {
+      const std::size_t col = static_cast<std::size_t>(x.idx[t]);
+      if (wanted[col] && !first_seen[col]) first_seen[col] = trace_row[i] = 1;
+    }
   std::map<std::int32_t, std::string> names;
   FeatureExtractor ex(model.features);
-  for (std::size_t i = 0; i < train.size() && names.size() < n_wanted; ++i) {
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    if (!trace_row[i]) continue;
     ex.trace(train.texts[i], train.claims.empty() ? std::string_view() : std::string_view(train.claims[i]),
              [&](std::uint32_t bucket, const std::string& name) {
                std::int32_t col = model.vocabulary.column(bucket);
@@ -215,7 +220,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     model.info.emplace_back("iterations." + field, std::to_string(r.iterations));
     model.heads.push_back(std::move(head));
   }
-  model.feature_names = name_columns(train, model, opt.names_per_class);
+  model.feature_names = name_columns(train, x, model, opt.names_per_class);
   model.info.emplace_back("documents", std::to_string(train.size()));
   model.info.emplace_back("c", fmt(opt.c));
   model.info.emplace_back("class_weight", opt.balanced ? "balanced" : "none");
