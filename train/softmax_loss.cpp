@@ -84,21 +84,18 @@ void add_column_gradients(const std::vector<std::size_t>& ptr, const std::vector
 
 }  // namespace
 
-template <class Weight>
-void softmax_probabilities(const CsrMatrix& x, const Weight* w, std::size_t k, std::size_t row, double* p) {
-  // Scores are summed in the weights' precision (float: twice the SIMD
-  // width); only the softmax itself is done in double.
-  thread_local std::vector<Weight> score;
+void softmax_probabilities(const CsrMatrix& x, const float* w, std::size_t k, std::size_t row, double* p) {
+  // Scores are summed in float (twice the SIMD width of double); only the
+  // softmax itself is done in double.
+  thread_local std::vector<float> score;
   score.assign(w + x.n_cols * k, w + x.n_cols * k + k);  // the bias
-  Weight* s = score.data();
+  float* s = score.data();
   with_class_count(k, [&](auto K) { add_row_scores<K()>(x, w, k, row, s); });
   double mx = *std::max_element(s, s + k), sum = 0.0;
   for (std::size_t c = 0; c < k; ++c) sum += (p[c] = std::exp(static_cast<double>(s[c]) - mx));
   for (std::size_t c = 0; c < k; ++c) p[c] /= sum;
 }
 
-template void softmax_probabilities<double>(const CsrMatrix&, const double*, std::size_t, std::size_t, double*);
-template void softmax_probabilities<float>(const CsrMatrix&, const float*, std::size_t, std::size_t, double*);
 
 SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes,
                          double c, int threads, std::size_t column_copy_max_nnz)

@@ -48,9 +48,9 @@ class SoftmaxLoss final : public Objective {
 };
 
 // Class probabilities of one row under parameters w (same layout as the
-// loss's); float weights halve the memory traffic of the forward pass.
-template <class Weight>
-void softmax_probabilities(const CsrMatrix& x, const Weight* w, std::size_t n_classes, std::size_t row,
+// loss's) in single precision, as a saved model holds them; float weights
+// also halve the memory traffic of the forward pass.
+void softmax_probabilities(const CsrMatrix& x, const float* w, std::size_t n_classes, std::size_t row,
                            double* probs);
 
 }  // namespace rasid

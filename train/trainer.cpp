@@ -34,7 +34,9 @@ struct DevScore {
   }
 };
 
-DevScore dev_score(const CsrMatrix& x, const double* w, std::size_t k, const std::vector<int>& y, int threads) {
+// `w` in single precision, as the saved model will hold it: the score is
+// then the model's own, and the scoring reads half the bytes.
+DevScore dev_score(const CsrMatrix& x, const float* w, std::size_t k, const std::vector<int>& y, int threads) {
   std::vector<double> loss(x.rows(), 0.0);
   std::vector<int> pred(x.rows(), 0);
   parallel_for(x.rows(), threads, [&](std::size_t b, std::size_t e) {
@@ -181,13 +183,18 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     LbfgsOptions lo;
     lo.max_iterations = opt.max_iterations;
     lo.threads = threads;
+    std::vector<float> dev_w;
     LbfgsCallback cb = [&](int it, double value, const Eigen::VectorXd& cur) {
       progress.set(static_cast<std::size_t>(it));
       if (!use_dev) {
         if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value));
         return true;
       }
-      DevScore ds = dev_score(dev_x, cur.data(), k, dev_y, threads);
+      dev_w.resize(static_cast<std::size_t>(cur.size()));
+      parallel_for(dev_w.size(), threads, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i) dev_w[i] = static_cast<float>(cur[static_cast<Eigen::Index>(i)]);
+      });
+      DevScore ds = dev_score(dev_x, dev_w.data(), k, dev_y, threads);
       if (it % 10 == 0)
         say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value) + ", dev macro-F1 " +
             fmt(ds.macro_f1) + ", dev log-loss " + fmt(ds.log_loss));
