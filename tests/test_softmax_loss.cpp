@@ -74,19 +74,20 @@ TEST_CASE("softmax loss: the gradient matches finite differences", "[softmax_los
   }
 }
 
-TEST_CASE("softmax loss: the column-copy and row-scatter gradients are identical", "[softmax_loss][determinism]") {
-  for (int k : {3, 11})
-    for (int threads : {1, 2, 3}) {
-      INFO("classes " << k << ", threads " << threads);
-      Problem p = random_problem(200, 60, k, 7);
-      SoftmaxLoss by_column(p.x, p.y, p.weights, k, 5.0, threads);
-      SoftmaxLoss by_row(p.x, p.y, p.weights, k, 5.0, threads, /*column_copy_max_nnz=*/0);
-      Eigen::VectorXd gc(by_column.dim()), gr(by_row.dim()), g1(by_row.dim());
-      const double fc = by_column.evaluate(p.w, gc), fr = by_row.evaluate(p.w, gr);
-      CHECK(fc == fr);
-      CHECK(gc == gr);  // bit for bit, not approximately
-      SoftmaxLoss one_thread(p.x, p.y, p.weights, k, 5.0, 1);
-      CHECK(one_thread.evaluate(p.w, g1) == fc);
-      CHECK(g1 == gc);
-    }
+TEST_CASE("softmax loss: the column-copy and row-wise passes are identical", "[softmax_loss][determinism]") {
+  for (std::size_t rows : {200, 4})  // 4 rows: more threads than rows, empty parts
+    for (int k : {3, 11})
+      for (int threads : {1, 2, 3, 6}) {
+        INFO("rows " << rows << ", classes " << k << ", threads " << threads);
+        Problem p = random_problem(rows, 60, k, 7);
+        SoftmaxLoss by_column(p.x, p.y, p.weights, k, 5.0, threads);
+        SoftmaxLoss by_row(p.x, p.y, p.weights, k, 5.0, threads, /*column_copy_max_nnz=*/0);
+        Eigen::VectorXd gc(by_column.dim()), gr(by_row.dim()), g1(by_row.dim());
+        const double fc = by_column.evaluate(p.w, gc), fr = by_row.evaluate(p.w, gr);
+        CHECK(fc == fr);
+        CHECK(gc == gr);  // bit for bit, not approximately
+        SoftmaxLoss one_thread(p.x, p.y, p.weights, k, 5.0, 1);
+        CHECK(one_thread.evaluate(p.w, g1) == fc);
+        CHECK(g1 == gc);
+      }
 }

@@ -82,6 +82,40 @@ void add_column_gradients(const std::vector<std::size_t>& ptr, const std::vector
   }
 }
 
+// s_i += x_i W for the rows of one part, from the column-major copy:
+// column j's entries for those rows are [begin[j], end[j]). W is read in
+// order and the scattered additions go to the rows' scores, which stay in
+// cache. Each row's columns are added in ascending order, as in
+// add_row_scores, so the scores are identical.
+template <std::size_t K>
+void add_column_scores(const std::vector<std::int32_t>& row, const std::vector<float>& val, const std::size_t* begin,
+                       const std::size_t* end, std::size_t n_cols, const float* w, std::size_t k, float* s) {
+  const std::size_t kk = K ? K : k;
+  for (std::size_t j = 0; j < n_cols; ++j) {
+    const float* wj = w + j * kk;
+    if constexpr (K > 0) {
+      float wl[K];  // in registers: s may alias w as far as the compiler knows
+      for (std::size_t c = 0; c < K; ++c) wl[c] = wj[c];
+      for (std::size_t t = begin[j]; t < end[j]; ++t) {
+        float* si = s + static_cast<std::size_t>(row[t]) * K;
+        for (std::size_t c = 0; c < K; ++c) si[c] += val[t] * wl[c];
+      }
+    } else {
+      for (std::size_t t = begin[j]; t < end[j]; ++t) {
+        float* si = s + static_cast<std::size_t>(row[t]) * kk;
+        for (std::size_t c = 0; c < kk; ++c) si[c] += val[t] * wj[c];
+      }
+    }
+  }
+}
+
+// p = softmax(s), computed in double.
+void softmax_of(const float* s, std::size_t k, double* p) {
+  double mx = *std::max_element(s, s + k), sum = 0.0;
+  for (std::size_t c = 0; c < k; ++c) sum += (p[c] = std::exp(static_cast<double>(s[c]) - mx));
+  for (std::size_t c = 0; c < k; ++c) p[c] /= sum;
+}
+
 }  // namespace
 
 void softmax_probabilities(const CsrMatrix& x, const float* w, std::size_t k, std::size_t row, double* p) {
@@ -91,9 +125,7 @@ void softmax_probabilities(const CsrMatrix& x, const float* w, std::size_t k, st
   score.assign(w + x.n_cols * k, w + x.n_cols * k + k);  // the bias
   float* s = score.data();
   with_class_count(k, [&](auto K) { add_row_scores<K()>(x, w, k, row, s); });
-  double mx = *std::max_element(s, s + k), sum = 0.0;
-  for (std::size_t c = 0; c < k; ++c) sum += (p[c] = std::exp(static_cast<double>(s[c]) - mx));
-  for (std::size_t c = 0; c < k; ++c) p[c] /= sum;
+  softmax_of(s, k, p);
 }
 
 
@@ -120,18 +152,35 @@ SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, std::vector<int> labels, std::vecto
   col_split_.push_back(x_.n_cols);
   row_loss_.assign(x_.rows(), 0.0);
   if (x_.nnz() <= column_copy_max_nnz) {
+    // Row parts with about equal non-zeros, one per thread, for the
+    // forward pass over the column-major copy.
+    row_split_.assign(1, 0);
+    for (std::size_t i = 0; i < x_.rows() && row_split_.size() < parts; ++i)
+      if (x_.ptr[i + 1] * parts >= x_.nnz() * row_split_.size()) row_split_.push_back(i + 1);
+    row_split_.push_back(x_.rows());
     col_ptr_.assign(x_.n_cols + 1, 0);
     for (std::size_t j = 0; j < x_.n_cols; ++j) col_ptr_[j + 1] = col_ptr_[j] + per_col[j];
     col_row_.resize(x_.nnz());
     col_val_.resize(x_.nnz());
     std::vector<std::size_t> next(col_ptr_.begin(), col_ptr_.end() - 1);
-    for (std::size_t i = 0; i < x_.rows(); ++i)  // rows in order: ascending within each column
+    std::size_t part = 1;
+    for (std::size_t i = 0; i < x_.rows(); ++i) {  // rows in order: ascending within each column
+      for (; part + 1 < row_split_.size() && row_split_[part] == i; ++part) part_ptr_.push_back(next);
       for (std::size_t t = x_.ptr[i]; t < x_.ptr[i + 1]; ++t) {
         const std::size_t at = next[static_cast<std::size_t>(x_.idx[t])]++;
         col_row_[at] = static_cast<std::int32_t>(i);
         col_val_[at] = x_.val[t];
       }
+    }
+    for (; part + 1 < row_split_.size(); ++part) part_ptr_.push_back(next);  // parts of no rows at the end
+    scores_.resize(x_.rows() * k_);
   }
+}
+
+const std::size_t* SoftmaxLoss::part_begin(std::size_t part) const {
+  if (part == 0) return col_ptr_.data();
+  if (part + 1 == row_split_.size()) return col_ptr_.data() + 1;  // the end of the last part
+  return part_ptr_[part - 1].data();
 }
 
 double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
@@ -142,26 +191,55 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
     for (std::size_t i = b; i < e; ++i) w_float_[i] = static_cast<float>(wp[i]);
   });
   // Forward pass: each row writes only its own slots.
-  parallel_for(n, threads_, [&](std::size_t b, std::size_t e) {
-    std::vector<double> p(k);
-    for (std::size_t i = b; i < e; ++i) {
-      double* r = residual_.data() + i * k;
-      if (y_[i] < 0) {
-        std::fill(r, r + k, 0.0);
-        row_loss_[i] = 0.0;
-        continue;
+  auto finish_row = [&](std::size_t i, const double* p) {  // loss and residual of a labelled row
+    double* r = residual_.data() + i * k;
+    const std::size_t yi = static_cast<std::size_t>(y_[i]);
+    row_loss_[i] = -s_[i] * std::log(std::max(p[yi], 1e-300));
+    for (std::size_t c = 0; c < k; ++c) r[c] = s_[i] * (p[c] - (c == yi ? 1.0 : 0.0));
+  };
+  auto skip_row = [&](std::size_t i) {
+    std::fill(residual_.data() + i * k, residual_.data() + (i + 1) * k, 0.0);
+    row_loss_[i] = 0.0;
+  };
+  if (!col_ptr_.empty()) {
+    const float* bias = w_float_.data() + f * k;
+    parallel_slices(row_split_.size() - 1, threads_, [&](std::size_t, std::size_t pb, std::size_t pe) {
+      std::vector<double> p(k);
+      for (std::size_t part = pb; part < pe; ++part) {
+        const std::size_t rb = row_split_[part], re = row_split_[part + 1];
+        for (std::size_t i = rb; i < re; ++i) std::copy(bias, bias + k, scores_.data() + i * k);
+        with_class_count(k, [&](auto K) {
+          add_column_scores<K()>(col_row_, col_val_, part_begin(part), part_begin(part + 1), f, w_float_.data(), k,
+                                 scores_.data());
+        });
+        for (std::size_t i = rb; i < re; ++i) {
+          if (y_[i] < 0) {
+            skip_row(i);
+            continue;
+          }
+          softmax_of(scores_.data() + i * k, k, p.data());
+          finish_row(i, p.data());
+        }
       }
-      softmax_probabilities(x_, w_float_.data(), k, i, p.data());
-      const std::size_t yi = static_cast<std::size_t>(y_[i]);
-      row_loss_[i] = -s_[i] * std::log(std::max(p[yi], 1e-300));
-      for (std::size_t c = 0; c < k; ++c) r[c] = s_[i] * (p[c] - (c == yi ? 1.0 : 0.0));
-    }
-  });
+    });
+  } else {
+    parallel_for(n, threads_, [&](std::size_t b, std::size_t e) {
+      std::vector<double> p(k);
+      for (std::size_t i = b; i < e; ++i) {
+        if (y_[i] < 0) {
+          skip_row(i);
+          continue;
+        }
+        softmax_probabilities(x_, w_float_.data(), k, i, p.data());
+        finish_row(i, p.data());
+      }
+    });
+  }
   double loss = 0.0;
   for (double l : row_loss_) loss += l;  // fixed order: deterministic
   // Gradient: each thread owns a column range and adds row contributions
   // in row order, so every column's sum has the same order whatever the
-  // thread count (deterministic), without a transposed copy of x.
+  // thread count (deterministic).
   double* g = grad.data();
   parallel_slices(col_split_.size() - 1, threads_, [&](std::size_t, std::size_t pb, std::size_t pe) {
     for (std::size_t part = pb; part < pe; ++part) {

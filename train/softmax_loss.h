@@ -14,9 +14,10 @@ namespace rasid {
 class SoftmaxLoss final : public Objective {
  public:
   // Column-major copy of x (rows ascending within each column), kept when
-  // x has at most this many non-zeros: the gradient then reads the small
-  // residual array at random and writes each gradient entry once, instead
-  // of scattering into the F x K gradient row by row. Larger inputs skip it
+  // x has at most this many non-zeros: both passes then walk W and the
+  // gradient in order and scatter only into per-row arrays (scores,
+  // residuals) small enough to stay in cache, instead of gathering from and
+  // scattering into the F x K parameters row by row. Larger inputs skip it
   // to keep peak memory down (it costs 8 bytes per non-zero). Both ways add
   // the same terms in the same order, so the results are identical.
   static constexpr std::size_t kColumnCopyMaxNnz = std::size_t{1} << 24;
@@ -45,6 +46,13 @@ class SoftmaxLoss final : public Objective {
   std::vector<std::size_t> col_ptr_;
   std::vector<std::int32_t> col_row_;
   std::vector<float> col_val_;
+  // The forward pass over the copy is split into row parts, one per
+  // thread: part t is rows [row_split_[t], row_split_[t+1]), and its
+  // entries in column j are [part_begin(t)[j], part_begin(t+1)[j]).
+  std::vector<std::size_t> row_split_;
+  std::vector<std::vector<std::size_t>> part_ptr_;  // part_begin of the inner parts
+  const std::size_t* part_begin(std::size_t part) const;
+  std::vector<float> scores_;  // rows x classes, x W + b
 };
 
 // Class probabilities of one row under parameters w (same layout as the
