@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 
+#include "train/probabilities.h"
 #include "train/softmax_loss.h"
 
 using namespace rasid;
@@ -49,16 +50,41 @@ Problem random_problem(std::size_t rows, std::size_t cols, int k, std::uint64_t 
 TEST_CASE("softmax loss: zero weights give log(K) per document", "[softmax_loss]") {
   Problem p = random_problem(30, 12, 4, 1);
   std::fill(p.weights.begin(), p.weights.end(), 1.0);
-  SoftmaxLoss loss(p.x, p.y, p.weights, 4, 1.0, 1);
+  SoftmaxLoss loss(p.x, nullptr, p.y, p.weights, 4, 1.0, 1);
   Eigen::VectorXd g(loss.dim());
   CHECK(loss.evaluate(Eigen::VectorXd::Zero(loss.dim()), g) == Approx(std::log(4.0)).epsilon(1e-12));
+}
+
+TEST_CASE("probabilities: the column-major pass gives the row pass's numbers for labelled rows only",
+          "[softmax_loss]") {
+  for (int threads : {1, 2, 5}) {
+    Problem p = random_problem(50, 20, 3, 3);
+    std::vector<float> w(p.w.size());
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(p.w[static_cast<Eigen::Index>(i)]);
+    const ColumnMatrix columns(p.x, static_cast<std::size_t>(threads));
+    std::vector<float> scratch;
+    std::vector<std::vector<double>> by_row(50), by_column(50);
+    for_each_labelled_row(p.x, nullptr, w.data(), 3, p.y, threads, scratch,
+                          [&](std::size_t i, const double* pr) { by_row[i].assign(pr, pr + 3); });
+    for_each_labelled_row(p.x, &columns, w.data(), 3, p.y, threads, scratch,
+                          [&](std::size_t i, const double* pr) { by_column[i].assign(pr, pr + 3); });
+    for (std::size_t i = 0; i < 50; ++i) {
+      INFO("row " << i << ", threads " << threads);
+      CHECK(by_row[i].empty() == (p.y[i] < 0));
+      CHECK(by_column[i] == by_row[i]);
+      double one = 0;
+      for (double v : by_row[i]) one += v;
+      if (p.y[i] >= 0) CHECK(one == Approx(1.0));
+    }
+  }
 }
 
 TEST_CASE("softmax loss: the gradient matches finite differences", "[softmax_loss]") {
   for (int k : {2, 3, 11}) {  // 11: the run-time class count path
     INFO("classes " << k);
     Problem p = random_problem(40, 9, k, static_cast<std::uint64_t>(k));
-    SoftmaxLoss loss(p.x, p.y, p.weights, k, 2.0, 2);
+    const ColumnMatrix columns(p.x, 2);
+    SoftmaxLoss loss(p.x, &columns, p.y, p.weights, k, 2.0, 2);
     Eigen::VectorXd g(loss.dim()), scratch(loss.dim());
     loss.evaluate(p.w, g);
     for (Eigen::Index i = 0; i < loss.dim(); i += 3) {
@@ -80,13 +106,14 @@ TEST_CASE("softmax loss: the column-copy and row-wise passes are identical", "[s
       for (int threads : {1, 2, 3, 6}) {
         INFO("rows " << rows << ", classes " << k << ", threads " << threads);
         Problem p = random_problem(rows, 60, k, 7);
-        SoftmaxLoss by_column(p.x, p.y, p.weights, k, 5.0, threads);
-        SoftmaxLoss by_row(p.x, p.y, p.weights, k, 5.0, threads, /*column_copy_max_nnz=*/0);
+        const ColumnMatrix columns(p.x, static_cast<std::size_t>(threads));
+        SoftmaxLoss by_column(p.x, &columns, p.y, p.weights, k, 5.0, threads);
+        SoftmaxLoss by_row(p.x, nullptr, p.y, p.weights, k, 5.0, threads);
         Eigen::VectorXd gc(by_column.dim()), gr(by_row.dim()), g1(by_row.dim());
         const double fc = by_column.evaluate(p.w, gc), fr = by_row.evaluate(p.w, gr);
         CHECK(fc == fr);
         CHECK(gc == gr);  // bit for bit, not approximately
-        SoftmaxLoss one_thread(p.x, p.y, p.weights, k, 5.0, 1);
+        SoftmaxLoss one_thread(p.x, nullptr, p.y, p.weights, k, 5.0, 1);
         CHECK(one_thread.evaluate(p.w, g1) == fc);
         CHECK(g1 == gc);
       }

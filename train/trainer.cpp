@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 
 #include "common/confusion.h"
 #include "common/error.h"
@@ -12,6 +13,7 @@
 #include "features/featurize.h"
 #include "train/calibration.h"
 #include "train/lbfgs.h"
+#include "train/probabilities.h"
 #include "train/softmax_loss.h"
 
 namespace rasid {
@@ -34,19 +36,22 @@ struct DevScore {
   }
 };
 
+// The dev set as the solver's passes see it: its matrix, and its
+// column-major copy when that is worth making (see ColumnMatrix).
+struct DevSet {
+  CsrMatrix x;
+  std::unique_ptr<ColumnMatrix> columns;
+  std::vector<float> scores;  // scratch for the column-major pass
+};
+
 // `w` in single precision, as the saved model will hold it: the score is
-// then the model's own, and the scoring reads half the bytes.
-DevScore dev_score(const CsrMatrix& x, const float* w, std::size_t k, const std::vector<int>& y, int threads) {
-  std::vector<double> loss(x.rows(), 0.0);
-  std::vector<int> pred(x.rows(), 0);
-  parallel_for(x.rows(), threads, [&](std::size_t b, std::size_t e) {
-    std::vector<double> p(k);
-    for (std::size_t i = b; i < e; ++i) {
-      if (y[i] < 0) continue;
-      softmax_probabilities(x, w, k, i, p.data());
-      loss[i] = -std::log(std::max(p[static_cast<std::size_t>(y[i])], 1e-15));
-      pred[i] = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
-    }
+// then the model's own.
+DevScore dev_score(DevSet& dev, const float* w, std::size_t k, const std::vector<int>& y, int threads) {
+  std::vector<double> loss(dev.x.rows(), 0.0);
+  std::vector<int> pred(dev.x.rows(), 0);
+  for_each_labelled_row(dev.x, dev.columns.get(), w, k, y, threads, dev.scores, [&](std::size_t i, const double* p) {
+    loss[i] = -std::log(std::max(p[static_cast<std::size_t>(y[i])], 1e-15));
+    pred[i] = static_cast<int>(std::max_element(p, p + k) - p);
   });
   Confusion m(k, std::vector<std::size_t>(k, 0));
   double sum = 0.0;
@@ -58,6 +63,12 @@ DevScore dev_score(const CsrMatrix& x, const float* w, std::size_t k, const std:
       ++m[static_cast<std::size_t>(y[i])][static_cast<std::size_t>(pred[i])];
     }
   return {macro_f1_of(m), n ? sum / static_cast<double>(n) : 0.0};
+}
+
+// x's column-major copy, or null when x is too large for one to pay.
+std::unique_ptr<ColumnMatrix> columns_of(const CsrMatrix& x, int threads) {
+  if (!ColumnMatrix::worth_building(x)) return nullptr;
+  return std::make_unique<ColumnMatrix>(x, static_cast<std::size_t>(threads));
 }
 
 std::vector<int> encode(const std::vector<std::string>& values, const std::vector<std::string>& labels) {
@@ -125,7 +136,8 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
   };
   Model model;
   model.features = opt.features;
-  CsrMatrix x, dev_x;
+  CsrMatrix x;
+  DevSet dev_set;
   const Clock::time_point features_start = Clock::now();
   {
     std::vector<DocFeatures> docs = extract_all(train.texts, train.claims, opt.features, threads);
@@ -140,8 +152,10 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       " non-zeros over " + std::to_string(x.rows()) + " documents in " + seconds_since(features_start));
   if (dev) {
     std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
-    dev_x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
+    dev_set.x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
+    dev_set.columns = columns_of(dev_set.x, threads);
   }
+  const std::unique_ptr<ColumnMatrix> columns = columns_of(x, threads);
   const std::size_t f = model.vocabulary.size();
 
   for (std::size_t h = 0; h < fields.labels.size(); ++h) {
@@ -167,7 +181,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       for (std::size_t i = 0; i < y.size(); ++i)
         if (y[i] >= 0) weights[i] = n_labelled / (static_cast<double>(k) * counts[static_cast<std::size_t>(y[i])]);
 
-    SoftmaxLoss loss(x, y, weights, static_cast<int>(k), opt.c, threads);
+    SoftmaxLoss loss(x, columns.get(), y, weights, static_cast<int>(k), opt.c, threads);
     Eigen::VectorXd w = Eigen::VectorXd::Zero(loss.dim());
     std::vector<int> dev_y;
     bool use_dev = false;
@@ -194,7 +208,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       parallel_for(dev_w.size(), threads, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) dev_w[i] = static_cast<float>(cur[static_cast<Eigen::Index>(i)]);
       });
-      DevScore ds = dev_score(dev_x, dev_w.data(), k, dev_y, threads);
+      DevScore ds = dev_score(dev_set, dev_w.data(), k, dev_y, threads);
       if (it % 10 == 0)
         say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value) + ", dev macro-F1 " +
             fmt(ds.macro_f1) + ", dev log-loss " + fmt(ds.log_loss));
@@ -221,7 +235,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     if (opt.quantize) head.weights = Int8Matrix::quantize(*head.weights);
     if (opt.calibrate) {
       if (!use_dev) throw InputError("--calibrate needs --dev data with the label field '" + field + "'");
-      head.temperature = fit_temperature(head, dev_x, dev_y);
+      head.temperature = fit_temperature(head, dev_set.x, dev_y);
       say(field + ": calibrated temperature " + fmt(head.temperature));
     }
     model.info.emplace_back("iterations." + field, std::to_string(r.iterations));
