@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/parallel.h"
 #include "train/class_count.h"
 
 namespace rasid {
@@ -57,13 +58,17 @@ void gradients_by_column(std::size_t lo, std::size_t hi, const std::size_t* ptr,
 
 }  // namespace
 
-ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts) : n_cols_(x.n_cols) {
+void ColumnMatrix::split_rows(const std::vector<std::size_t>& row_end, std::size_t parts) {
   parts = std::max<std::size_t>(1, parts);
+  const std::size_t nnz = row_end.empty() ? 0 : row_end.back();
   row_split_.assign(1, 0);
-  for (std::size_t i = 0; i < x.rows() && row_split_.size() < parts; ++i)
-    if (x.ptr[i + 1] * parts >= x.nnz() * row_split_.size()) row_split_.push_back(i + 1);
-  row_split_.push_back(x.rows());
+  for (std::size_t i = 0; i < row_end.size() && row_split_.size() < parts; ++i)
+    if (row_end[i] * parts >= nnz * row_split_.size()) row_split_.push_back(i + 1);
+  row_split_.push_back(row_end.size());
+}
 
+ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts) : n_cols_(x.n_cols) {
+  split_rows(std::vector<std::size_t>(x.ptr.begin() + 1, x.ptr.end()), parts);
   col_ptr_.assign(n_cols_ + 1, 0);
   for (std::int32_t j : x.idx) ++col_ptr_[static_cast<std::size_t>(j) + 1];
   for (std::size_t j = 0; j < n_cols_; ++j) col_ptr_[j + 1] += col_ptr_[j];
@@ -72,14 +77,74 @@ ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts) : n_cols_(x.n_
   std::vector<std::size_t> next(col_ptr_.begin(), col_ptr_.end() - 1);
   std::size_t part = 1;
   for (std::size_t i = 0; i < x.rows(); ++i) {  // rows in order: ascending within each column
-    for (; part + 1 < row_split_.size() && row_split_[part] == i; ++part) inner_begin_.push_back(next);
+    for (; part < this->parts() && row_split_[part] == i; ++part) inner_begin_.push_back(next);
     for (std::size_t t = x.ptr[i]; t < x.ptr[i + 1]; ++t) {
       const std::size_t at = next[static_cast<std::size_t>(x.idx[t])]++;
       row_[at] = static_cast<std::int32_t>(i);
       val_[at] = x.val[t];
     }
   }
-  for (; part + 1 < row_split_.size(); ++part) inner_begin_.push_back(next);  // parts of no rows at the end
+  for (; part < this->parts(); ++part) inner_begin_.push_back(next);  // parts of no rows at the end
+}
+
+ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const Vocabulary& vocab,
+                                          bool sublinear_tf, std::size_t parts, int threads) {
+  ColumnMatrix m;
+  m.n_cols_ = vocab.size();
+  const std::size_t n = docs.size();
+  // Each document becomes its tf-idf row at once and is freed.
+  std::vector<SparseRow> rows(n);
+  parallel_for(n, threads, [&](std::size_t b, std::size_t e) {
+    SparseRow row;
+    for (std::size_t i = b; i < e; ++i) {
+      vocab.transform(docs[i], sublinear_tf, row);
+      docs[i] = DocFeatures();
+      rows[i].cols.assign(row.cols.begin(), row.cols.end());  // exact size: no spare capacity
+      rows[i].vals.assign(row.vals.begin(), row.vals.end());
+    }
+  });
+  docs.clear();
+  docs.shrink_to_fit();
+  std::vector<std::size_t> row_end(n);
+  for (std::size_t i = 0, total = 0; i < n; ++i) row_end[i] = total += rows[i].size();
+  m.split_rows(row_end, parts);
+  // Where each part's entries start in every column: the parts before it
+  // hold the column's earlier rows.
+  const std::size_t p = m.parts(), f = m.n_cols_;
+  std::vector<std::vector<std::size_t>> count(p, std::vector<std::size_t>(f, 0));
+  parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
+    for (std::size_t q = pb; q < pe; ++q)
+      for (std::size_t i = m.row_split_[q]; i < m.row_split_[q + 1]; ++i)
+        for (std::int32_t c : rows[i].cols) ++count[q][static_cast<std::size_t>(c)];
+  });
+  m.col_ptr_.assign(f + 1, 0);
+  for (std::size_t q = 0; q < p; ++q)
+    for (std::size_t j = 0; j < f; ++j) m.col_ptr_[j + 1] += count[q][j];
+  for (std::size_t j = 0; j < f; ++j) m.col_ptr_[j + 1] += m.col_ptr_[j];
+  for (std::size_t q = 1; q < p; ++q) {
+    const std::vector<std::size_t>& before = q == 1 ? m.col_ptr_ : m.inner_begin_[q - 2];
+    std::vector<std::size_t> begin(f);
+    for (std::size_t j = 0; j < f; ++j) begin[j] = before[j] + count[q - 1][j];
+    m.inner_begin_.push_back(std::move(begin));
+  }
+  count.clear();
+  m.row_.resize(row_end.empty() ? 0 : row_end.back());
+  m.val_.resize(m.row_.size());
+  parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
+    for (std::size_t q = pb; q < pe; ++q) {
+      const std::size_t* begin = m.entry_begin(q);
+      std::vector<std::size_t> next(begin, begin + f);
+      for (std::size_t i = m.row_split_[q]; i < m.row_split_[q + 1]; ++i) {
+        for (std::size_t t = 0; t < rows[i].size(); ++t) {
+          const std::size_t at = next[static_cast<std::size_t>(rows[i].cols[t])]++;
+          m.row_[at] = static_cast<std::int32_t>(i);
+          m.val_[at] = rows[i].vals[t];
+        }
+        rows[i] = SparseRow();  // consumed
+      }
+    }
+  });
+  return m;
 }
 
 const std::size_t* ColumnMatrix::entry_begin(std::size_t part) const {

@@ -1,29 +1,43 @@
-// A sparse matrix in column-major order (rows ascending within each
-// column), for the solver's passes over small and mid-sized data: scores
-// x W and the gradient X^T R then walk the F x K parameters in order and
-// scatter only into per-row arrays (scores, residuals) small enough to stay
-// in cache, instead of gathering from and scattering into the parameters
-// row by row. Every row's columns are still added in ascending order, as a
-// row-wise pass adds them, so the sums are identical either way.
+// Documents as the solver sees them: a sparse matrix in column-major order
+// (rows ascending within each column). Scores x W and the gradient X^T R
+// then walk the F x K parameters in order and scatter only into per-row
+// arrays (scores, residuals) small enough to stay in cache, instead of
+// gathering from and scattering into the parameters row by row. Each row's
+// columns are still added in ascending order, so a score is the same sum,
+// in the same order, as a row-wise pass would make.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "features/csr_matrix.h"
+#include "features/extractor.h"
+#include "features/vocabulary.h"
 
 namespace rasid {
 
 class ColumnMatrix {
  public:
-  // Above this many non-zeros the copy is not made (it costs 8 bytes per
-  // non-zero): large data sets keep the lower peak memory of row passes.
-  static constexpr std::size_t kMaxNnz = std::size_t{1} << 24;
-  static bool worth_building(const CsrMatrix& x) { return x.nnz() <= kMaxNnz; }
-
   // The rows are split into `parts` ranges of about equal non-zeros (one
   // per thread) for add_scores().
   ColumnMatrix(const CsrMatrix& x, std::size_t parts);
+  ColumnMatrix() { row_split_.assign(2, 0); }  // no rows, no columns
+
+  // The tf-idf rows of `docs`, consuming them as it goes: no row-major copy
+  // of the whole matrix is ever made, so peak memory stays at about one
+  // copy of the data.
+  static ColumnMatrix from_documents(std::vector<DocFeatures>&& docs, const Vocabulary& vocab, bool sublinear_tf,
+                                     std::size_t parts, int threads);
+
+  std::size_t rows() const { return row_split_.back(); }
+  std::size_t cols() const { return n_cols_; }
+  std::size_t nnz() const { return row_.size(); }
+  // Non-zeros in columns [0, j).
+  std::size_t entries_before(std::size_t j) const { return col_ptr_[j]; }
+  // The first row with a non-zero in column j, or rows() when there is none.
+  std::size_t first_row(std::size_t j) const {
+    return col_ptr_[j] < col_ptr_[j + 1] ? static_cast<std::size_t>(row_[col_ptr_[j]]) : rows();
+  }
 
   std::size_t parts() const { return row_split_.size() - 1; }
   std::size_t part_begin_row(std::size_t part) const { return row_split_[part]; }
@@ -40,6 +54,8 @@ class ColumnMatrix {
  private:
   // Entries of `part` in column j: [entry_begin(part)[j], entry_begin(part + 1)[j]).
   const std::size_t* entry_begin(std::size_t part) const;
+  // Row parts of about equal non-zeros, given each row's end offset.
+  void split_rows(const std::vector<std::size_t>& row_end, std::size_t parts);
 
   std::size_t n_cols_ = 0;
   std::vector<std::size_t> col_ptr_;

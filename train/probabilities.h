@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "common/parallel.h"
-#include "features/csr_matrix.h"
 #include "train/column_matrix.h"
 
 namespace rasid {
@@ -14,37 +13,21 @@ namespace rasid {
 // p = softmax(s) over k scores, computed in double.
 void softmax_of(const float* s, std::size_t k, double* p);
 
-// The probabilities of one row of x.
-void softmax_probabilities(const CsrMatrix& x, const float* w, std::size_t k, std::size_t row, double* p);
-
 // Calls on_row(i, p) with the probabilities of every row i of x with
-// y[i] >= 0, once, on the thread that owns the row; rows are split into
-// parts, one per thread. With `columns` (x in column-major order) the
-// scores come from its pass, kept in `scores` (rows x k); without, row by
-// row. Either way the numbers are the same.
+// y[i] >= 0, once, on the thread that owns the row's part; `scores`
+// (rows x k) is scratch space.
 template <class OnRow>
-void for_each_labelled_row(const CsrMatrix& x, const ColumnMatrix* columns, const float* w, std::size_t k,
-                           const std::vector<int>& y, int threads, std::vector<float>& scores, OnRow&& on_row) {
-  if (!columns) {
-    parallel_for(x.rows(), threads, [&](std::size_t b, std::size_t e) {
-      std::vector<double> p(k);
-      for (std::size_t i = b; i < e; ++i)
-        if (y[i] >= 0) {
-          softmax_probabilities(x, w, k, i, p.data());
-          on_row(i, p.data());
-        }
-    });
-    return;
-  }
+void for_each_labelled_row(const ColumnMatrix& x, const float* w, std::size_t k, const std::vector<int>& y,
+                           int threads, std::vector<float>& scores, OnRow&& on_row) {
   scores.resize(x.rows() * k);
-  const float* bias = w + x.n_cols * k;
-  parallel_slices(columns->parts(), threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
+  const float* bias = w + x.cols() * k;
+  parallel_slices(x.parts(), threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
     std::vector<double> p(k);
     for (std::size_t part = pb; part < pe; ++part) {
-      const std::size_t rb = columns->part_begin_row(part), re = columns->part_end_row(part);
+      const std::size_t rb = x.part_begin_row(part), re = x.part_end_row(part);
       for (std::size_t i = rb; i < re; ++i)
         for (std::size_t c = 0; c < k; ++c) scores[i * k + c] = bias[c];
-      columns->add_scores(part, w, k, scores.data());
+      x.add_scores(part, w, k, scores.data());
       for (std::size_t i = rb; i < re; ++i)
         if (y[i] >= 0) {
           softmax_of(scores.data() + i * k, k, p.data());

@@ -4,33 +4,13 @@
 #include <cmath>
 
 #include "common/parallel.h"
-#include "train/class_count.h"
 #include "train/probabilities.h"
 
 namespace rasid {
 
-namespace {
-
-// g[col] += x[i, col] * r_i for the row's columns in [lo, hi).
-template <std::size_t K>
-void add_row_gradient(const CsrMatrix& x, std::size_t k, std::size_t row, std::size_t lo, std::size_t hi,
-                      const double* r, double* g) {
-  const std::size_t kk = K ? K : k;
-  const std::int32_t* first = x.idx.data() + x.ptr[row];
-  const std::int32_t* last = x.idx.data() + x.ptr[row + 1];
-  for (const std::int32_t* t = std::lower_bound(first, last, static_cast<std::int32_t>(lo));
-       t != last && static_cast<std::size_t>(*t) < hi; ++t) {
-    const double v = x.val[static_cast<std::size_t>(t - x.idx.data())];
-    double* gj = g + static_cast<std::size_t>(*t) * kk;
-    for (std::size_t c = 0; c < kk; ++c) gj[c] += v * r[c];
-  }
-}
-
-}  // namespace
-
-SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, const ColumnMatrix* columns, std::vector<int> labels,
-                         std::vector<double> weights, int n_classes, double c, int threads)
-    : x_(x), columns_(columns), y_(std::move(labels)), s_(std::move(weights)), k_(static_cast<std::size_t>(n_classes)),
+SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes,
+                         double c, int threads)
+    : x_(x), y_(std::move(labels)), s_(std::move(weights)), k_(static_cast<std::size_t>(n_classes)),
       threads_(threads) {
   double total = 0.0;
   for (std::size_t i = 0; i < y_.size(); ++i)
@@ -39,21 +19,16 @@ SoftmaxLoss::SoftmaxLoss(const CsrMatrix& x, const ColumnMatrix* columns, std::v
   for (double& s : s_) s /= total;
   reg_ = 1.0 / (c * total);
   residual_.assign(x_.rows() * k_, 0.0);
-  std::vector<std::size_t> per_col(x_.n_cols, 0);
-  for (std::int32_t j : x_.idx) ++per_col[static_cast<std::size_t>(j)];
+  row_loss_.assign(x_.rows(), 0.0);
   const std::size_t parts = static_cast<std::size_t>(std::max(1, threads_));
   col_split_.assign(1, 0);
-  std::size_t seen = 0;
-  for (std::size_t j = 0; j < x_.n_cols && col_split_.size() < parts; ++j) {
-    seen += per_col[j];
-    if (seen * parts >= x_.nnz() * col_split_.size()) col_split_.push_back(j + 1);
-  }
-  col_split_.push_back(x_.n_cols);
-  row_loss_.assign(x_.rows(), 0.0);
+  for (std::size_t j = 0; j < x_.cols() && col_split_.size() < parts; ++j)
+    if (x_.entries_before(j + 1) * parts >= x_.nnz() * col_split_.size()) col_split_.push_back(j + 1);
+  col_split_.push_back(x_.cols());
 }
 
 double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
-  const std::size_t n = x_.rows(), k = k_, f = x_.n_cols;
+  const std::size_t n = x_.rows(), k = k_, f = x_.cols();
   const double* wp = w.data();
   w_float_.resize(static_cast<std::size_t>(w.size()));
   parallel_for(w_float_.size(), threads_, [&](std::size_t b, std::size_t e) {
@@ -61,7 +36,7 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
   });
   // Forward pass: each row writes only its own slots (unlabelled rows keep
   // their zero residual and loss).
-  for_each_labelled_row(x_, columns_, w_float_.data(), k, y_, threads_, scores_, [&](std::size_t i, const double* p) {
+  for_each_labelled_row(x_, w_float_.data(), k, y_, threads_, scores_, [&](std::size_t i, const double* p) {
     double* r = residual_.data() + i * k;
     const std::size_t yi = static_cast<std::size_t>(y_[i]);
     row_loss_[i] = -s_[i] * std::log(std::max(p[yi], 1e-300));
@@ -69,22 +44,14 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
   });
   double loss = 0.0;
   for (double l : row_loss_) loss += l;  // fixed order: deterministic
-  // Gradient: each thread owns a column range and adds row contributions
-  // in row order, so every column's sum has the same order whatever the
-  // thread count (deterministic).
+  // Gradient: each thread owns a column range and adds its columns' rows in
+  // row order, so every sum has the same order whatever the thread count.
   double* g = grad.data();
   parallel_slices(col_split_.size() - 1, threads_, [&](std::size_t, std::size_t pb, std::size_t pe) {
     for (std::size_t part = pb; part < pe; ++part) {
       const std::size_t lo = col_split_[part], hi = col_split_[part + 1];
       for (std::size_t j = lo * k; j < hi * k; ++j) g[j] = reg_ * wp[j];
-      if (columns_) {
-        columns_->add_gradients(lo, hi, residual_.data(), k, g);
-        continue;
-      }
-      with_class_count(k, [&](auto K) {
-        for (std::size_t i = 0; i < n; ++i)
-          if (y_[i] >= 0) add_row_gradient<K()>(x_, k, i, lo, hi, residual_.data() + i * k, g);
-      });
+      x_.add_gradients(lo, hi, residual_.data(), k, g);
     }
   });
   double sq = w.head(static_cast<Eigen::Index>(f * k)).squaredNorm();

@@ -6,7 +6,6 @@
 #pragma once
 #include <vector>
 
-#include "features/csr_matrix.h"
 #include "train/column_matrix.h"
 #include "train/objective.h"
 
@@ -14,18 +13,15 @@ namespace rasid {
 
 class SoftmaxLoss final : public Objective {
  public:
-  // `x` (columns ascending within each row) and `columns` (x in
-  // column-major order, or null to make every pass row by row; see
-  // ColumnMatrix) must outlive the loss.
-  SoftmaxLoss(const CsrMatrix& x, const ColumnMatrix* columns, std::vector<int> labels, std::vector<double> weights,
-              int n_classes, double c, int threads);
+  // `x` must outlive the loss.
+  SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes, double c,
+              int threads);
 
-  Eigen::Index dim() const override { return static_cast<Eigen::Index>((x_.n_cols + 1) * k_); }
+  Eigen::Index dim() const override { return static_cast<Eigen::Index>((x_.cols() + 1) * k_); }
   double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) override;
 
  private:
-  const CsrMatrix& x_;
-  const ColumnMatrix* columns_;
+  const ColumnMatrix& x_;
   std::vector<int> y_;
   std::vector<double> s_;  // per-row weight / S
   std::size_t k_;
@@ -37,7 +33,7 @@ class SoftmaxLoss final : public Objective {
   std::vector<double> residual_;  // rows × classes: s_i (p_i - onehot(y_i)); 0 for unlabelled rows
   std::vector<float> w_float_;    // single-precision copy of W for the forward pass
   std::vector<double> row_loss_;
-  std::vector<float> scores_;  // rows × classes, for the column-major forward pass
+  std::vector<float> scores_;  // rows × classes: x W + b
 };
 
 }  // namespace rasid

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <memory>
 
 #include "common/confusion.h"
 #include "common/error.h"
@@ -36,12 +35,12 @@ struct DevScore {
   }
 };
 
-// The dev set as the solver's passes see it: its matrix, and its
-// column-major copy when that is worth making (see ColumnMatrix).
+// The dev set: its rows for calibration (through the head's own matrix,
+// as a saved model scores), and in column-major order for early stopping.
 struct DevSet {
   CsrMatrix x;
-  std::unique_ptr<ColumnMatrix> columns;
-  std::vector<float> scores;  // scratch for the column-major pass
+  ColumnMatrix columns;
+  std::vector<float> scores;  // scratch
 };
 
 // `w` in single precision, as the saved model will hold it: the score is
@@ -49,7 +48,7 @@ struct DevSet {
 DevScore dev_score(DevSet& dev, const float* w, std::size_t k, const std::vector<int>& y, int threads) {
   std::vector<double> loss(dev.x.rows(), 0.0);
   std::vector<int> pred(dev.x.rows(), 0);
-  for_each_labelled_row(dev.x, dev.columns.get(), w, k, y, threads, dev.scores, [&](std::size_t i, const double* p) {
+  for_each_labelled_row(dev.columns, w, k, y, threads, dev.scores, [&](std::size_t i, const double* p) {
     loss[i] = -std::log(std::max(p[static_cast<std::size_t>(y[i])], 1e-15));
     pred[i] = static_cast<int>(std::max_element(p, p + k) - p);
   });
@@ -63,12 +62,6 @@ DevScore dev_score(DevSet& dev, const float* w, std::size_t k, const std::vector
       ++m[static_cast<std::size_t>(y[i])][static_cast<std::size_t>(pred[i])];
     }
   return {macro_f1_of(m), n ? sum / static_cast<double>(n) : 0.0};
-}
-
-// x's column-major copy, or null when x is too large for one to pay.
-std::unique_ptr<ColumnMatrix> columns_of(const CsrMatrix& x, int threads) {
-  if (!ColumnMatrix::worth_building(x)) return nullptr;
-  return std::make_unique<ColumnMatrix>(x, static_cast<std::size_t>(threads));
 }
 
 std::vector<int> encode(const std::vector<std::string>& values, const std::vector<std::string>& labels) {
@@ -85,7 +78,7 @@ std::vector<int> encode(const std::vector<std::string>& values, const std::vecto
 // (found in x, the training matrix) is traced, in document order: the same
 // names as tracing every document until each column was seen once, without
 // tracing documents that name nothing new.
-std::vector<std::pair<std::int32_t, std::string>> name_columns(const Corpus& train, const CsrMatrix& x,
+std::vector<std::pair<std::int32_t, std::string>> name_columns(const Corpus& train, const ColumnMatrix& x,
                                                                const Model& model, int per_class) {
   const std::size_t f = model.vocabulary.size();
   std::vector<char> wanted(f, 0);
@@ -98,12 +91,9 @@ std::vector<std::pair<std::int32_t, std::string>> name_columns(const Corpus& tra
       for (std::size_t t = 0; t < top; ++t) wanted[static_cast<std::size_t>(score[t].second)] = 1;
     }
   }
-  std::vector<char> first_seen(f, 0), trace_row(x.rows(), 0);
-  for (std::size_t i = 0; i < x.rows(); ++i)
-    for (std::size_t t = x.ptr[i]; t < x.ptr[i + 1]; ++t) {
-      const std::size_t col = static_cast<std::size_t>(x.idx[t]);
-      if (wanted[col] && !first_seen[col]) first_seen[col] = trace_row[i] = 1;
-    }
+  std::vector<char> trace_row(x.rows() + 1, 0);
+  for (std::size_t j = 0; j < f; ++j)
+    if (wanted[j]) trace_row[x.first_row(j)] = 1;
   std::map<std::int32_t, std::string> names;
   FeatureExtractor ex(model.features);
   for (std::size_t i = 0; i < train.size(); ++i) {
@@ -136,7 +126,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
   };
   Model model;
   model.features = opt.features;
-  CsrMatrix x;
+  ColumnMatrix x;
   DevSet dev_set;
   const Clock::time_point features_start = Clock::now();
   {
@@ -146,16 +136,16 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       throw InputError(train.source + ": no features: no n-gram of the normalised texts is in at least --min-df (" +
                        std::to_string(opt.features.min_df) + ") documents");
     model.vocabulary.index(opt.features.bucket_bits);
-    x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
+    x = ColumnMatrix::from_documents(std::move(docs), model.vocabulary, opt.features.sublinear_tf,
+                                     static_cast<std::size_t>(threads), threads);
   }
   say("features: " + std::to_string(model.vocabulary.size()) + " columns, " + std::to_string(x.nnz()) +
       " non-zeros over " + std::to_string(x.rows()) + " documents in " + seconds_since(features_start));
   if (dev) {
     std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
     dev_set.x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
-    dev_set.columns = columns_of(dev_set.x, threads);
+    dev_set.columns = ColumnMatrix(dev_set.x, static_cast<std::size_t>(threads));
   }
-  const std::unique_ptr<ColumnMatrix> columns = columns_of(x, threads);
   const std::size_t f = model.vocabulary.size();
 
   for (std::size_t h = 0; h < fields.labels.size(); ++h) {
@@ -181,7 +171,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       for (std::size_t i = 0; i < y.size(); ++i)
         if (y[i] >= 0) weights[i] = n_labelled / (static_cast<double>(k) * counts[static_cast<std::size_t>(y[i])]);
 
-    SoftmaxLoss loss(x, columns.get(), y, weights, static_cast<int>(k), opt.c, threads);
+    SoftmaxLoss loss(x, y, weights, static_cast<int>(k), opt.c, threads);
     Eigen::VectorXd w = Eigen::VectorXd::Zero(loss.dim());
     std::vector<int> dev_y;
     bool use_dev = false;

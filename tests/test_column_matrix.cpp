@@ -1,0 +1,136 @@
+// ColumnMatrix (train/column_matrix.h): the solver's column-major matrix,
+// checked against plain row-by-row arithmetic.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "features/featurize.h"
+#include "train/column_matrix.h"
+
+using namespace rasid;
+
+namespace {
+
+// A random sparse matrix, columns ascending in each row, some rows empty.
+CsrMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> value(0.05f, 1.0f);
+  CsrMatrix x;
+  x.n_cols = cols;
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j)
+      if (i % 7 != 3 && rng() % 4 == 0) {
+        x.idx.push_back(static_cast<std::int32_t>(j));
+        x.val.push_back(value(rng));
+      }
+    x.ptr.push_back(x.idx.size());
+  }
+  return x;
+}
+
+std::vector<float> random_values(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = normal(rng);
+  return v;
+}
+
+// s_i = x_i W row by row, columns ascending: the order ColumnMatrix promises.
+std::vector<float> row_scores(const CsrMatrix& x, const std::vector<float>& w, std::size_t k) {
+  std::vector<float> s(x.rows() * k, 0.0f);
+  for (std::size_t i = 0; i < x.rows(); ++i)
+    for (std::size_t t = x.ptr[i]; t < x.ptr[i + 1]; ++t)
+      for (std::size_t c = 0; c < k; ++c) s[i * k + c] += x.val[t] * w[static_cast<std::size_t>(x.idx[t]) * k + c];
+  return s;
+}
+
+// g_j = sum_i x_ij r_i, rows ascending.
+std::vector<double> row_gradients(const CsrMatrix& x, const std::vector<double>& r, std::size_t k) {
+  std::vector<double> g(x.n_cols * k, 0.0);
+  for (std::size_t i = 0; i < x.rows(); ++i)
+    for (std::size_t t = x.ptr[i]; t < x.ptr[i + 1]; ++t)
+      for (std::size_t c = 0; c < k; ++c)
+        g[static_cast<std::size_t>(x.idx[t]) * k + c] += static_cast<double>(x.val[t]) * r[i * k + c];
+  return g;
+}
+
+std::vector<float> column_scores(const ColumnMatrix& m, const std::vector<float>& w, std::size_t k) {
+  std::vector<float> s(m.rows() * k, 0.0f);
+  for (std::size_t part = 0; part < m.parts(); ++part) m.add_scores(part, w.data(), k, s.data());
+  return s;
+}
+
+std::vector<double> column_gradients(const ColumnMatrix& m, const std::vector<double>& r, std::size_t k) {
+  std::vector<double> g(m.cols() * k, 0.0);
+  m.add_gradients(0, m.cols() / 3, r.data(), k, g.data());  // in two column ranges, as threads split it
+  m.add_gradients(m.cols() / 3, m.cols(), r.data(), k, g.data());
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("column matrix: scores and gradients equal row-by-row sums exactly", "[column_matrix]") {
+  for (std::size_t rows : {1u, 5u, 120u})
+    for (std::size_t k : {2u, 3u, 11u})  // 11: the run-time class count path
+      for (std::size_t parts : {1u, 2u, 3u, 8u}) {  // 8 parts of 5 rows: some parts are empty
+        INFO("rows " << rows << ", classes " << k << ", parts " << parts);
+        const CsrMatrix x = random_matrix(rows, 40, rows + k);
+        const ColumnMatrix m(x, parts);
+        CHECK(m.rows() == rows);
+        CHECK(m.cols() == 40);
+        CHECK(m.nnz() == x.nnz());
+        CHECK(m.parts() <= parts);
+        CHECK(m.part_begin_row(0) == 0);
+        CHECK(m.part_end_row(m.parts() - 1) == rows);
+        const std::vector<float> w = random_values(40 * k, 7);
+        std::vector<double> r(rows * k);
+        for (std::size_t i = 0; i < r.size(); ++i) r[i] = 0.1 * static_cast<double>(i % 13) - 0.6;
+        CHECK(column_scores(m, w, k) == row_scores(x, w, k));
+        CHECK(column_gradients(m, r, k) == row_gradients(x, r, k));
+      }
+}
+
+TEST_CASE("column matrix: first_row is the first document with the column", "[column_matrix]") {
+  const CsrMatrix x = random_matrix(30, 25, 3);
+  const ColumnMatrix m(x, 2);
+  for (std::size_t j = 0; j < 25; ++j) {
+    std::size_t first = 30;
+    for (std::size_t i = 0; i < 30 && first == 30; ++i)
+      for (std::size_t t = x.ptr[i]; t < x.ptr[i + 1]; ++t)
+        if (static_cast<std::size_t>(x.idx[t]) == j) first = i;
+    CHECK(m.first_row(j) == first);
+  }
+}
+
+TEST_CASE("column matrix: built from documents equals the matrix of their rows", "[column_matrix]") {
+  const std::vector<std::string> texts = {
+      "استهدف هجوم بطائرة مسيرة قاعدة عين الأسد غرب العراق",
+      "الحكومة العراقية تبحث مع واشنطن إنهاء مهمة التحالف",
+      "فصائل المقاومة تعلن هدنة وتعليق العمليات ضد القوات الأمريكية",
+      "هجوم صاروخي على قاعدة حرير في أربيل",
+      "",
+      "واشنطن تعلن سحب جزء من قواتها من العراق خلال عام",
+      "قاعدة عين الأسد تتعرض لهجوم جديد"};
+  FeatureConfig config;
+  config.bucket_bits = 16;
+  config.min_df = 2;
+  for (int threads : {1, 2, 3}) {
+    INFO("threads " << threads);
+    std::vector<DocFeatures> docs = extract_all(texts, {}, config, threads);
+    Vocabulary vocab = Vocabulary::fit(docs, config);
+    vocab.index(config.bucket_bits);
+    REQUIRE(vocab.size() > 5);
+    std::vector<DocFeatures> copy = docs;
+    const CsrMatrix x = to_matrix(std::move(copy), vocab, true, threads);
+    const ColumnMatrix m = ColumnMatrix::from_documents(std::move(docs), vocab, true, 2, threads);
+    CHECK(docs.empty());  // consumed
+    CHECK(m.rows() == texts.size());
+    CHECK(m.nnz() == x.nnz());
+    const std::size_t k = 3;
+    const std::vector<float> w = random_values(vocab.size() * k, 11);
+    std::vector<double> r(texts.size() * k, 0.25);
+    CHECK(column_scores(m, w, k) == row_scores(x, w, k));
+    CHECK(column_gradients(m, r, k) == row_gradients(x, r, k));
+  }
+}
