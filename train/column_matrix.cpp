@@ -9,15 +9,15 @@ namespace rasid {
 
 namespace {
 
-template <std::size_t K>
+template <std::size_t K, class Weight>
 void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::size_t* end,
-                      const std::int32_t* row, const float* val, const float* w, std::size_t k, float* s) {
+                      const std::int32_t* row, const float* val, const Weight* w, std::size_t k, float* s) {
   const std::size_t kk = K ? K : k;
   for (std::size_t j = 0; j < n_cols; ++j) {
-    const float* wj = w + j * kk;
+    const Weight* wj = w + j * kk;
     if constexpr (K > 0) {
       float wl[K];  // in registers: s may alias w as far as the compiler knows
-      for (std::size_t c = 0; c < K; ++c) wl[c] = wj[c];
+      for (std::size_t c = 0; c < K; ++c) wl[c] = static_cast<float>(wj[c]);
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * K;
         for (std::size_t c = 0; c < K; ++c) si[c] += val[t] * wl[c];
@@ -25,7 +25,7 @@ void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::s
     } else {
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * kk;
-        for (std::size_t c = 0; c < kk; ++c) si[c] += val[t] * wj[c];
+        for (std::size_t c = 0; c < kk; ++c) si[c] += val[t] * static_cast<float>(wj[c]);
       }
     }
   }
@@ -91,31 +91,27 @@ ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const
                                           bool sublinear_tf, std::size_t parts, int threads) {
   ColumnMatrix m;
   m.n_cols_ = vocab.size();
-  const std::size_t n = docs.size();
-  // Each document becomes its tf-idf row at once and is freed.
-  std::vector<SparseRow> rows(n);
-  parallel_for(n, threads, [&](std::size_t b, std::size_t e) {
-    SparseRow row;
-    for (std::size_t i = b; i < e; ++i) {
-      vocab.transform(docs[i], sublinear_tf, row);
-      docs[i] = DocFeatures();
-      rows[i].cols.assign(row.cols.begin(), row.cols.end());  // exact size: no spare capacity
-      rows[i].vals.assign(row.vals.begin(), row.vals.end());
-    }
-  });
-  docs.clear();
-  docs.shrink_to_fit();
+  const std::size_t n = docs.size(), f = m.n_cols_;
   std::vector<std::size_t> row_end(n);
-  for (std::size_t i = 0, total = 0; i < n; ++i) row_end[i] = total += rows[i].size();
+  parallel_for(n, threads, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) row_end[i] = vocab.kept(docs[i]);
+  });
+  for (std::size_t i = 1; i < n; ++i) row_end[i] += row_end[i - 1];
   m.split_rows(row_end, parts);
-  // Where each part's entries start in every column: the parts before it
-  // hold the column's earlier rows.
-  const std::size_t p = m.parts(), f = m.n_cols_;
-  std::vector<std::vector<std::size_t>> count(p, std::vector<std::size_t>(f, 0));
+  // Each part's entries in a column follow those of the parts before it:
+  // count them per part first (rows are made twice, once to count and once
+  // to fill, so that no row-major copy of the whole matrix ever exists).
+  const std::size_t p = m.parts();
+  std::vector<std::vector<std::size_t>> count(p);
   parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
-    for (std::size_t q = pb; q < pe; ++q)
-      for (std::size_t i = m.row_split_[q]; i < m.row_split_[q + 1]; ++i)
-        for (std::int32_t c : rows[i].cols) ++count[q][static_cast<std::size_t>(c)];
+    SparseRow row;
+    for (std::size_t q = pb; q < pe; ++q) {
+      count[q].assign(f, 0);
+      for (std::size_t i = m.row_split_[q]; i < m.row_split_[q + 1]; ++i) {
+        vocab.transform(docs[i], sublinear_tf, row);
+        for (std::int32_t c : row.cols) ++count[q][static_cast<std::size_t>(c)];
+      }
+    }
   });
   m.col_ptr_.assign(f + 1, 0);
   for (std::size_t q = 0; q < p; ++q)
@@ -128,22 +124,26 @@ ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const
     m.inner_begin_.push_back(std::move(begin));
   }
   count.clear();
-  m.row_.resize(row_end.empty() ? 0 : row_end.back());
+  m.row_.resize(n ? row_end.back() : 0);
   m.val_.resize(m.row_.size());
   parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
+    SparseRow row;
     for (std::size_t q = pb; q < pe; ++q) {
       const std::size_t* begin = m.entry_begin(q);
       std::vector<std::size_t> next(begin, begin + f);
       for (std::size_t i = m.row_split_[q]; i < m.row_split_[q + 1]; ++i) {
-        for (std::size_t t = 0; t < rows[i].size(); ++t) {
-          const std::size_t at = next[static_cast<std::size_t>(rows[i].cols[t])]++;
+        vocab.transform(docs[i], sublinear_tf, row);
+        docs[i] = DocFeatures();  // consumed: its memory goes back now
+        for (std::size_t t = 0; t < row.size(); ++t) {
+          const std::size_t at = next[static_cast<std::size_t>(row.cols[t])]++;
           m.row_[at] = static_cast<std::int32_t>(i);
-          m.val_[at] = rows[i].vals[t];
+          m.val_[at] = row.vals[t];
         }
-        rows[i] = SparseRow();  // consumed
       }
     }
   });
+  docs.clear();
+  docs.shrink_to_fit();
   return m;
 }
 
@@ -153,12 +153,15 @@ const std::size_t* ColumnMatrix::entry_begin(std::size_t part) const {
   return inner_begin_[part - 1].data();
 }
 
-void ColumnMatrix::add_scores(std::size_t part, const float* w, std::size_t k, float* s) const {
+template <class Weight>
+void ColumnMatrix::add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const {
   with_class_count(k, [&](auto K) {
-    scores_by_column<K()>(n_cols_, entry_begin(part), entry_begin(part + 1), row_.data(), val_.data(), w, k,
-                          s);
+    scores_by_column<K()>(n_cols_, entry_begin(part), entry_begin(part + 1), row_.data(), val_.data(), w, k, s);
   });
 }
+
+template void ColumnMatrix::add_scores<float>(std::size_t, const float*, std::size_t, float*) const;
+template void ColumnMatrix::add_scores<double>(std::size_t, const double*, std::size_t, float*) const;
 
 void ColumnMatrix::add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const {
   with_class_count(k, [&](auto K) {

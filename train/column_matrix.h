@@ -44,8 +44,10 @@ class ColumnMatrix {
   std::size_t part_end_row(std::size_t part) const { return row_split_[part + 1]; }
 
   // s_i += x_i W for the rows of `part`; W is n_cols x k (row-major), s is
-  // rows x k.
-  void add_scores(std::size_t part, const float* w, std::size_t k, float* s) const;
+  // rows x k. Sums are in float; double weights are rounded to float first,
+  // so they score exactly as their float copy would.
+  template <class Weight>  // float or double
+  void add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const;
 
   // g_j += sum over rows of x[row, j] * r_row for columns [lo, hi); g is
   // n_cols x k, r is rows x k.

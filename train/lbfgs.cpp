@@ -30,7 +30,7 @@ std::array<double, N> chunked_sums(std::size_t n, int threads, Chunk&& chunk) {
   std::vector<Sums> part(chunks);
   parallel_for(chunks, threads, [&](std::size_t cb, std::size_t ce) {
     for (std::size_t c = cb; c < ce; ++c) part[c] = chunk(c * kChunk, std::min(n, (c + 1) * kChunk));
-  });
+  }, Workers::kPooled);
   Sums total{};
   for (const Sums& p : part)
     for (std::size_t k = 0; k < N; ++k) total[k] += p[k];
@@ -182,7 +182,7 @@ LbfgsResult minimize_lbfgs(Objective& f, Eigen::VectorXd& w, const LbfgsOptions&
           const Eigen::Index k = static_cast<Eigen::Index>(i);
           w_new[k] = w[k] + step * d[k];
         }
-      });
+      }, Workers::kPooled);
       f_new = f.evaluate(w_new, g_new);
       if (std::isfinite(f_new) && f_new <= fx + 1e-4 * step * slope) {
         accepted = true;

@@ -33,7 +33,7 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
   w_float_.resize(static_cast<std::size_t>(w.size()));
   parallel_for(w_float_.size(), threads_, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) w_float_[i] = static_cast<float>(wp[i]);
-  });
+  }, Workers::kPooled);
   // Forward pass: each row writes only its own slots (unlabelled rows keep
   // their zero residual and loss).
   for_each_labelled_row(x_, w_float_.data(), k, y_, threads_, scores_, [&](std::size_t i, const double* p) {
@@ -53,7 +53,7 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
       for (std::size_t j = lo * k; j < hi * k; ++j) g[j] = reg_ * wp[j];
       x_.add_gradients(lo, hi, residual_.data(), k, g);
     }
-  });
+  }, Workers::kPooled);
   double sq = w.head(static_cast<Eigen::Index>(f * k)).squaredNorm();
   double* gb = g + f * k;
   for (std::size_t c = 0; c < k; ++c) gb[c] = 0.0;

@@ -35,19 +35,19 @@ struct DevScore {
   }
 };
 
-// The dev set: its rows for calibration (through the head's own matrix,
-// as a saved model scores), and in column-major order for early stopping.
+// The dev set in column-major order for early stopping, and row by row for
+// calibration (through the head's own matrix, as a saved model scores).
 struct DevSet {
-  CsrMatrix x;
+  CsrMatrix x;  // only with --calibrate
   ColumnMatrix columns;
   std::vector<float> scores;  // scratch
 };
 
-// `w` in single precision, as the saved model will hold it: the score is
-// then the model's own.
-DevScore dev_score(DevSet& dev, const float* w, std::size_t k, const std::vector<int>& y, int threads) {
-  std::vector<double> loss(dev.x.rows(), 0.0);
-  std::vector<int> pred(dev.x.rows(), 0);
+// Scored with `w` rounded to single precision, as the saved model will hold
+// it: the score is then the model's own.
+DevScore dev_score(DevSet& dev, const double* w, std::size_t k, const std::vector<int>& y, int threads) {
+  std::vector<double> loss(dev.columns.rows(), 0.0);
+  std::vector<int> pred(dev.columns.rows(), 0);
   for_each_labelled_row(dev.columns, w, k, y, threads, dev.scores, [&](std::size_t i, const double* p) {
     loss[i] = -std::log(std::max(p[static_cast<std::size_t>(y[i])], 1e-15));
     pred[i] = static_cast<int>(std::max_element(p, p + k) - p);
@@ -143,8 +143,13 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
       " non-zeros over " + std::to_string(x.rows()) + " documents in " + seconds_since(features_start));
   if (dev) {
     std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
-    dev_set.x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
-    dev_set.columns = ColumnMatrix(dev_set.x, static_cast<std::size_t>(threads));
+    if (opt.calibrate) {  // calibration scores row by row, through the head's own matrix
+      dev_set.x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
+      dev_set.columns = ColumnMatrix(dev_set.x, static_cast<std::size_t>(threads));
+    } else {
+      dev_set.columns = ColumnMatrix::from_documents(std::move(docs), model.vocabulary, opt.features.sublinear_tf,
+                                                     static_cast<std::size_t>(threads), threads);
+    }
   }
   const std::size_t f = model.vocabulary.size();
 
@@ -187,18 +192,13 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     LbfgsOptions lo;
     lo.max_iterations = opt.max_iterations;
     lo.threads = threads;
-    std::vector<float> dev_w;
     LbfgsCallback cb = [&](int it, double value, const Eigen::VectorXd& cur) {
       progress.set(static_cast<std::size_t>(it));
       if (!use_dev) {
         if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value));
         return true;
       }
-      dev_w.resize(static_cast<std::size_t>(cur.size()));
-      parallel_for(dev_w.size(), threads, [&](std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) dev_w[i] = static_cast<float>(cur[static_cast<Eigen::Index>(i)]);
-      });
-      DevScore ds = dev_score(dev_set, dev_w.data(), k, dev_y, threads);
+      DevScore ds = dev_score(dev_set, cur.data(), k, dev_y, threads);
       if (it % 10 == 0)
         say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value) + ", dev macro-F1 " +
             fmt(ds.macro_f1) + ", dev log-loss " + fmt(ds.log_loss));
