@@ -49,58 +49,6 @@ inline std::uint64_t hash_pair(std::uint64_t a, std::uint64_t b, std::uint64_t s
   return XXH3_64bits_withSeed(buf, sizeof buf, seed);
 }
 
-// Counts feature buckets into DocFeatures; the fast path.
-struct CountingEmit {
-  DocFeatures& out;
-  std::vector<std::uint32_t>& keys;  // slot → entry index + 1, 0 when empty
-  std::vector<std::uint32_t>& slot_of_entry;
-  std::uint32_t& shift;
-
-  static constexpr bool kCacheable = true;
-  static constexpr std::uint32_t kMul = 0x9E3779B1u;
-
-  void rehash(std::size_t capacity_log2) {
-    keys.assign(std::size_t{1} << capacity_log2, 0);
-    shift = 32 - static_cast<std::uint32_t>(capacity_log2);
-    std::uint32_t m = static_cast<std::uint32_t>(keys.size() - 1);
-    for (std::uint32_t e = 0; e < out.counts.size(); ++e) {
-      std::uint32_t s = (out.counts[e].first * kMul) >> shift;
-      while (keys[s]) s = (s + 1) & m;
-      keys[s] = e + 1;
-      slot_of_entry[e] = s;
-    }
-  }
-  const FeatureExtractor& ex;
-  void add_id(std::uint32_t bucket) {
-    std::uint32_t m = static_cast<std::uint32_t>(keys.size() - 1);
-    std::uint32_t s = (bucket * kMul) >> shift;
-    while (std::uint32_t e = keys[s]) {
-      if (out.counts[e - 1].first == bucket) {
-        out.counts[e - 1].second += 1.0f;
-        return;
-      }
-      s = (s + 1) & m;
-    }
-    std::uint32_t e = static_cast<std::uint32_t>(out.counts.size());
-    out.counts.emplace_back(bucket, 1.0f);
-    if (slot_of_entry.size() <= e) slot_of_entry.resize(e + 1);
-    keys[s] = e + 1;
-    slot_of_entry[e] = s;
-    if (out.counts.size() * 2 > keys.size()) rehash(33 - shift);
-  }
-  void ngram(std::uint64_t hash, std::uint64_t, std::string_view, std::string_view = {}) {
-    std::int64_t id = ex.map_id(hash);
-    if (id >= 0) add_id(static_cast<std::uint32_t>(id));
-  }
-  void extra(std::uint64_t hash, const char*, int) {
-    std::int64_t id = ex.map_id(hash);
-    if (id >= 0) out.extras.emplace_back(static_cast<std::uint32_t>(id), 1.0f);
-  }
-  void finish() {  // leave the table empty for the next document
-    for (std::size_t e = 0; e < out.counts.size(); ++e) keys[slot_of_entry[e]] = 0;
-  }
-};
-
 // Reports each feature with a readable name; for explanations.
 struct TracingEmit {
   const std::function<void(std::uint32_t, const std::string&)>& sink;
@@ -119,6 +67,7 @@ struct TracingEmit {
     if (is_word) name += ']';
     sink(static_cast<std::uint32_t>(hash) & mask, name);
   }
+  void prefetch(std::uint64_t) const {}
   void extra(std::uint64_t hash, const char* what, int bin) {
     name = std::string("overlap:") + what + ">=0." + std::to_string(bin);
     sink(static_cast<std::uint32_t>(hash) & mask, name);
@@ -140,11 +89,79 @@ void sort_unique(std::vector<std::uint64_t>& v) {
 
 }  // namespace
 
+// Counts feature buckets into DocFeatures; the fast path.
+struct FeatureExtractor::CountingEmit {
+  DocFeatures& out;
+  // Open addressing; a slot holds its bucket, so a probe reads one array.
+  std::vector<CounterSlot>& slots;
+  std::vector<std::uint32_t>& slot_of_entry;
+  std::uint32_t& shift;
+  const FeatureExtractor& ex;
+
+  static constexpr bool kCacheable = true;
+  static constexpr std::uint32_t kMul = 0x9E3779B1u;
+
+  // Each document starts with a small table: one sized for the largest
+  // document so far would spread a short one over many cache lines.
+  static constexpr std::uint32_t kInitialLog2 = 10;
+  void start() { shift = 32 - kInitialLog2; }
+  std::size_t capacity() const { return std::size_t{1} << (32 - shift); }
+  // Room for `more` new entries at most half full.
+  void reserve(std::size_t more) {
+    std::size_t log2 = 32 - shift;
+    while ((out.counts.size() + more) * 2 > (std::size_t{1} << log2)) ++log2;
+    if (log2 != 32 - shift) rehash(log2);
+  }
+  // Every slot not holding one of the document's entries is empty, so only
+  // those are cleared, however large the table once grew.
+  void rehash(std::size_t capacity_log2) {
+    for (std::size_t e = 0; e < out.counts.size(); ++e) slots[slot_of_entry[e]] = {};
+    shift = 32 - static_cast<std::uint32_t>(capacity_log2);
+    if (slots.size() < capacity()) slots.resize(capacity());
+    std::uint32_t m = static_cast<std::uint32_t>(capacity() - 1);
+    for (std::uint32_t e = 0; e < out.counts.size(); ++e) {
+      std::uint32_t s = (out.counts[e].first * kMul) >> shift;
+      while (slots[s].entry) s = (s + 1) & m;
+      slots[s] = {out.counts[e].first, e + 1};
+      slot_of_entry[e] = s;
+    }
+  }
+  // Adds `weight` occurrences of feature `id`; negative ids are dropped
+  // features. Weights are small whole numbers, so float sums stay exact and
+  // equal to adding one occurrence at a time.
+  void add_id(std::int64_t id, float weight = 1.0f) {
+    if (id < 0) return;
+    const std::uint32_t bucket = static_cast<std::uint32_t>(id);
+    std::uint32_t m = static_cast<std::uint32_t>(capacity() - 1);
+    std::uint32_t s = (bucket * kMul) >> shift;
+    for (; slots[s].entry; s = (s + 1) & m) {
+      if (slots[s].bucket == bucket) {
+        out.counts[slots[s].entry - 1].second += weight;
+        return;
+      }
+    }
+    std::uint32_t e = static_cast<std::uint32_t>(out.counts.size());
+    out.counts.emplace_back(bucket, weight);
+    if (slot_of_entry.size() <= e) slot_of_entry.resize(e + 1);
+    slots[s] = {bucket, e + 1};
+    slot_of_entry[e] = s;
+    if (out.counts.size() * 2 > capacity()) rehash(33 - shift);
+  }
+  void ngram(std::uint64_t hash, std::uint64_t, std::string_view, std::string_view = {}) { add_id(ex.map_id(hash)); }
+  void prefetch(std::uint64_t hash) const { ex.prefetch_id(hash); }
+  void extra(std::uint64_t hash, const char*, int) {
+    std::int64_t id = ex.map_id(hash);
+    if (id >= 0) out.extras.emplace_back(static_cast<std::uint32_t>(id), 1.0f);
+  }
+  void finish() {  // leave the table empty for the next document
+    for (std::size_t e = 0; e < out.counts.size(); ++e) slots[slot_of_entry[e]] = {};
+  }
+};
+
 FeatureExtractor::FeatureExtractor(const FeatureConfig& config)
     : config_(config), normalizer_(Normalizer::get(config.normalizer)) {
   config_.validate();
-  keys_.assign(1024, 0);
-  shift_ = 32 - 10;
+  counter_slots_.assign(std::size_t{1} << CountingEmit::kInitialLog2, {});
 }
 
 template <class Fn>
@@ -175,36 +192,91 @@ std::int64_t FeatureExtractor::map_id(std::uint64_t hash) const {
   return vocabulary_ ? vocabulary_->column(bucket) : static_cast<std::int64_t>(bucket);
 }
 
+void FeatureExtractor::prefetch_id(std::uint64_t hash) const {
+  if (vocabulary_) vocabulary_->prefetch(static_cast<std::uint32_t>(hash) & config_.bucket_mask());
+}
+
 void FeatureExtractor::use_vocabulary(const Vocabulary* vocabulary) {
   vocabulary_ = vocabulary;
   for (auto& c : cache_) c.clear();
 }
 
-const TokenCache::Entry& FeatureExtractor::cached_token(std::string_view token, std::uint64_t char_seed,
-                                                        std::uint64_t word_seed) {
-  TokenCache& cache = cache_[char_seed == kChar ? 0 : 1];
-  const std::uint64_t key = hash_bytes(token, char_seed);
-  if (const TokenCache::Entry* hit = cache.find(token, key)) return *hit;
+std::uint32_t FeatureExtractor::insert_token(TokenCache& cache, std::string_view token, std::uint64_t key,
+                                           std::uint64_t char_seed, std::uint64_t word_seed) {
   cache.begin_insert();
-  if (config_.char_max > 0)
+  if (config_.char_max > 0) {
+    // Buckets first, then their ids: the vocabulary entries of all the
+    // token's n-grams load at once instead of one after another.
+    std::vector<std::uint32_t>& ids = cache.ids();
+    const std::size_t first = ids.size();
     for_each_char_ngram(token, char_seed, [&](std::uint64_t h, std::string_view) {
-      std::int64_t id = map_id(h);
-      if (id >= 0) cache.ids().push_back(static_cast<std::uint32_t>(id));
+      prefetch_id(h);
+      ids.push_back(static_cast<std::uint32_t>(h) & config_.bucket_mask());
     });
-  return cache.end_insert(token, key, hash_bytes(token, word_seed));
+    std::size_t kept = first;
+    for (std::size_t i = first; i < ids.size(); ++i) {
+      const std::int64_t id = map_id(ids[i]);  // a bucket maps as its hash does
+      if (id >= 0) ids[kept++] = static_cast<std::uint32_t>(id);
+    }
+    ids.resize(kept);
+  }
+  const std::uint64_t word_hash = hash_bytes(token, word_seed);
+  return cache.end_insert(token, key, word_hash, static_cast<std::int32_t>(map_id(word_hash)));
+}
+
+void FeatureExtractor::add_pending_tokens(TokenCache& cache, CountingEmit& emit) {
+  const std::uint32_t* ids = cache.ids().data();
+  std::size_t occurrences = 0;
+  for (std::uint32_t index : pending_tokens_) {
+    const TokenCache::Entry& e = cache.entry(index);
+    occurrences += e.end - e.begin;
+  }
+  emit.reserve(occurrences);  // grown once, not doubled step by step
+  for (std::uint32_t index : pending_tokens_) {
+    TokenCache::Entry& e = cache.entry(index);
+    const float weight = static_cast<float>(e.occurrences);
+    for (std::uint32_t i = e.begin; i < e.end; ++i) emit.add_id(ids[i], weight);
+    e.occurrences = 0;
+  }
+  pending_tokens_.clear();
 }
 
 template <class Emit>
 void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint64_t char_seed,
                                     std::uint64_t word_seed, Emit& emit) {
   word_hashes_.clear();
+  word_ids_.clear();
   if constexpr (Emit::kCacheable) {
+    // Character n-grams are counted once per distinct token, weighted by
+    // its occurrences. Tokens are taken in order of first occurrence, so
+    // every id still enters the counts where it first occurs in the text.
+    TokenCache& cache = cache_[char_seed == kChar ? 0 : 1];
+    // Memo keys first, so that the memo slots of all tokens load at once.
+    token_keys_.clear();
     for (const Token& t : tokens) {
-      const TokenCache::Entry& c = cached_token(t.text, char_seed, word_seed);
-      const std::uint32_t* ids = cache_[char_seed == kChar ? 0 : 1].ids().data();
-      for (std::uint32_t i = c.begin; i < c.end; ++i) emit.add_id(ids[i]);
-      word_hashes_.push_back(c.word_hash);
+      token_keys_.push_back(hash_bytes(t.text, char_seed));
+      cache.prefetch_slot(token_keys_.back());
     }
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const Token& t = tokens[i];
+      const std::uint64_t key = token_keys_[i];
+      std::uint32_t index = cache.find(t.text, key);
+      if (index == TokenCache::kNone) {
+        if (cache.full()) {  // count what refers to the entries about to go
+          add_pending_tokens(cache, emit);
+          cache.clear();
+        }
+        index = insert_token(cache, t.text, key, char_seed, word_seed);
+      }
+      TokenCache::Entry& e = cache.entry(index);
+      if (e.occurrences++ == 0) {
+        pending_tokens_.push_back(index);
+        cache.prefetch_ids(e);  // memo ids are scattered over megabytes
+      }
+      word_hashes_.push_back(e.word_hash);
+      word_ids_.push_back(e.word_id);
+    }
+    add_pending_tokens(cache, emit);
   } else {
     for (const Token& t : tokens) {
       if (config_.char_max > 0)
@@ -213,15 +285,29 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
     }
   }
   if (config_.word_ngrams > 0) {
+    // Hashes of the longer n-grams first, in the order they are emitted, so
+    // that extract() has all their vocabulary entries loading at once
+    // instead of waiting for each in turn.
+    gram_hashes_.clear();
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-      emit.ngram(word_hashes_[i], word_seed, tokens[i].text);
       std::uint64_t h = word_hashes_[i];
       for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
         h = hash_pair(h, word_hashes_[i + n - 1], word_seed + static_cast<std::uint64_t>(n));
+        gram_hashes_.push_back(h);
+        emit.prefetch(h);
+      }
+    }
+    const std::uint64_t* gram = gram_hashes_.data();
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if constexpr (Emit::kCacheable)
+        emit.add_id(word_ids_[i]);  // the memo already mapped the word
+      else
+        emit.ngram(word_hashes_[i], word_seed, tokens[i].text);
+      for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
         std::string_view before_last = tokens[i + n - 2].text;
         std::string_view head(tokens[i].text.data(), static_cast<std::size_t>(before_last.data() + before_last.size() -
                                                                             tokens[i].text.data()));
-        emit.ngram(h, word_seed, head, tokens[i + n - 1].text);
+        emit.ngram(*gram++, word_seed, head, tokens[i + n - 1].text);
       }
     }
   }
@@ -284,7 +370,8 @@ void FeatureExtractor::visit(std::string_view text, std::string_view claim, Emit
 void FeatureExtractor::extract(std::string_view text, std::string_view claim, DocFeatures& out) {
   out.clear();
   out.columns = vocabulary_ != nullptr;
-  CountingEmit emit{out, keys_, slot_of_entry_, shift_, *this};
+  CountingEmit emit{out, counter_slots_, slot_of_entry_, shift_, *this};
+  emit.start();
   visit(text, claim, emit);
   emit.finish();
 }

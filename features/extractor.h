@@ -49,11 +49,17 @@ class FeatureExtractor {
   // Feature id of a hash: its bucket, or its column (-1 when dropped) once
   // a vocabulary is in use.
   std::int64_t map_id(std::uint64_t hash) const;
+  // Starts loading what map_id(hash) will read.
+  void prefetch_id(std::uint64_t hash) const;
 
   const FeatureConfig& config() const { return config_; }
 
  private:
-  struct Side;  // normalised text and its tokens
+  struct CountingEmit;  // extract()'s counting, in extractor.cpp
+  struct CounterSlot {
+    std::uint32_t bucket = 0;
+    std::uint32_t entry = 0;  // index in DocFeatures::counts + 1; 0 when empty
+  };
   template <class Emit>
   void visit(std::string_view text, std::string_view claim, Emit& emit);
   template <class Emit>
@@ -63,16 +69,25 @@ class FeatureExtractor {
   template <class Fn>
   void for_each_char_ngram(std::string_view token, std::uint64_t seed, Fn&& fn);
 
-  const TokenCache::Entry& cached_token(std::string_view token, std::uint64_t char_seed, std::uint64_t word_seed);
+  // Memoises `token` (memo key `key`) with its n-gram and word ids; returns its entry index.
+  std::uint32_t insert_token(TokenCache& cache, std::string_view token, std::uint64_t key, std::uint64_t char_seed,
+                             std::uint64_t word_seed);
+  // Counts the n-grams of the memo entries in pending_tokens_, each weighted
+  // by its occurrences, and empties the list.
+  void add_pending_tokens(TokenCache& cache, CountingEmit& emit);
 
   FeatureConfig config_;
   const Normalizer& normalizer_;
   std::string norm_text_, norm_claim_, padded_;
   std::vector<Token> text_tokens_, claim_tokens_;
   std::vector<std::uint32_t> cp_offsets_;
-  std::vector<std::uint64_t> word_hashes_;
+  std::vector<std::uint64_t> word_hashes_;  // per token of the current side
+  std::vector<std::int32_t> word_ids_;       // per token; extract() only
+  std::vector<std::uint64_t> token_keys_;    // per token: its memo key; extract() only
+  std::vector<std::uint64_t> gram_hashes_;   // word n-grams longer than one word
+  std::vector<std::uint32_t> pending_tokens_;  // distinct memo entries, first occurrence first
   // Open-addressing counter keyed by bucket; cleared per document.
-  std::vector<std::uint32_t> keys_;
+  std::vector<CounterSlot> counter_slots_;
   std::vector<std::uint32_t> slot_of_entry_;
   std::uint32_t shift_ = 0;
   const class Vocabulary* vocabulary_ = nullptr;

@@ -38,10 +38,13 @@ Vocabulary Vocabulary::fit(const std::vector<DocFeatures>& docs, const FeatureCo
 
 void Vocabulary::index(int bucket_bits) {
   lookup_.assign(std::size_t{1} << bucket_bits, -1);
+  kept_bits_.assign((lookup_.size() + 63) / 64, 0);
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
-    if (buckets_[i] >= lookup_.size()) throw ModelError("vocabulary bucket outside the hashing space");
-    if (lookup_[buckets_[i]] >= 0) throw ModelError("vocabulary lists a bucket twice");
-    lookup_[buckets_[i]] = static_cast<std::int32_t>(i);
+    const std::uint32_t b = buckets_[i];
+    if (b >= lookup_.size()) throw ModelError("vocabulary bucket outside the hashing space");
+    if (lookup_[b] >= 0) throw ModelError("vocabulary lists a bucket twice");
+    lookup_[b] = static_cast<std::int32_t>(i);
+    kept_bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
   }
 }
 

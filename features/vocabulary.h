@@ -23,7 +23,17 @@ class Vocabulary {
   void index(int bucket_bits);
 
   // Column of a bucket, or -1 when the bucket is not kept.
-  std::int32_t column(std::uint32_t bucket) const { return lookup_[bucket]; }
+  std::int32_t column(std::uint32_t bucket) const {
+    // Most buckets asked about at prediction (word bigrams) are not kept;
+    // the bitmap answers those from cache instead of the large lookup_.
+    if (!(kept_bits_[bucket >> 6] >> (bucket & 63) & 1)) return -1;
+    return lookup_[bucket];
+  }
+
+  // Starts loading what column(bucket) will read.
+  void prefetch(std::uint32_t bucket) const {
+    if (kept_bits_[bucket >> 6] >> (bucket & 63) & 1) __builtin_prefetch(&lookup_[bucket]);
+  }
 
   // Number of entries transform() will produce for `doc`.
   std::size_t kept(const DocFeatures& doc) const;
@@ -57,6 +67,7 @@ class Vocabulary {
   std::vector<std::uint32_t> buckets_;  // column i is buckets_[i]; most frequent first
   std::vector<float> idf_;              // per column; 0 marks an overlap indicator
   std::vector<std::int32_t> lookup_;    // bucket → column or -1
+  std::vector<std::uint64_t> kept_bits_;  // bit per bucket: lookup_ is not -1
 };
 
 }  // namespace rasid

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "features/extractor.h"
+#include "features/vocabulary.h"
 
 using rasid::DocFeatures;
 using rasid::FeatureConfig;
@@ -268,4 +269,77 @@ TEST_CASE("extractor: invalid configurations are refused", "[extractor]") {
   CHECK_THROWS_AS(FeatureExtractor(config(2, 0, 0)), rasid::InputError);
   CHECK_THROWS_AS(FeatureExtractor(config(2, 5, 1, false, 9)), rasid::InputError);
   CHECK_NOTHROW(FeatureExtractor(config(1, 12, 4, false, 26)));
+}
+
+namespace {
+
+// What extract() must produce, computed the slow way from trace(): every
+// occurrence counted one by one, entries in order of first occurrence (the
+// order tf-idf normalisation sums them in), ids mapped by `to_id`.
+template <class ToId>
+std::vector<std::pair<std::uint32_t, float>> counted_one_by_one(FeatureExtractor& fx, const std::string& text,
+                                                                const std::string& claim, ToId to_id) {
+  std::vector<std::pair<std::uint32_t, float>> counts;
+  std::map<std::uint32_t, std::size_t> at;
+  fx.trace(text, claim, [&](std::uint32_t bucket, const std::string& name) {
+    if (starts_with(name, "overlap:")) return;  // extras, not counts
+    const std::int64_t id = to_id(bucket);
+    if (id < 0) return;
+    const auto [it, is_new] = at.emplace(static_cast<std::uint32_t>(id), counts.size());
+    if (is_new) counts.emplace_back(static_cast<std::uint32_t>(id), 0.0f);
+    counts[it->second].second += 1.0f;
+  });
+  return counts;
+}
+
+}  // namespace
+
+TEST_CASE("extractor: counting each distinct token once, weighted, equals counting every occurrence", "[extractor]") {
+  // Repeated words, a word repeated inside itself ("aaaa" has "aa" three
+  // times), and punctuation, in single and pair mode.
+  const std::string text = "aaaa b aaaa \u0642\u0627\u0644 , b aaaa \u0642\u0627\u0644 b b " + long_document();
+  const std::string claim = "b \u0642\u0627\u0644 aaaa x x , b";
+  for (bool pair : {false, true}) {
+    FeatureExtractor fx(config(2, 5, 3, pair));
+    const auto bucket = [](std::uint32_t b) { return static_cast<std::int64_t>(b); };
+    DocFeatures f;
+    fx.extract(text, claim, f);
+    CHECK(f.counts == counted_one_by_one(fx, text, claim, bucket));
+    fx.extract(text, claim, f);  // again, from the warm memo
+    CHECK(f.counts == counted_one_by_one(fx, text, claim, bucket));
+  }
+}
+
+TEST_CASE("extractor: a document with more distinct tokens than the memo holds", "[extractor]") {
+  // The memo is cleared in the middle of this document; what was counted
+  // for the tokens before must survive.
+  std::string text;
+  for (int i = 0; i < 80000; ++i) text += "w" + std::to_string(i % 70000) + (i % 3 == 0 ? " a " : " ");
+  FeatureExtractor fx(config(2, 4, 2));
+  DocFeatures f;
+  fx.extract(text, {}, f);
+  CHECK(f.counts == counted_one_by_one(fx, text, {}, [](std::uint32_t b) { return static_cast<std::int64_t>(b); }));
+}
+
+TEST_CASE("extractor: with a vocabulary, ids are the kept buckets' columns, in the same order", "[extractor]") {
+  FeatureConfig c = config(2, 4, 2, true, 16);
+  c.min_df = 1;
+  FeatureExtractor fitting(c);
+  std::vector<DocFeatures> docs(2);
+  fitting.extract("\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064A\u0631 news", "news today", docs[0]);
+  fitting.extract("report \u0642\u0627\u0644 news news", "\u0642\u0627\u0644 report", docs[1]);
+  rasid::Vocabulary vocab = rasid::Vocabulary::fit(docs, c);
+  vocab.index(c.bucket_bits);
+
+  FeatureExtractor fx(c);
+  fx.use_vocabulary(&vocab);
+  const std::string text = "news \u0642\u0627\u0644 unseen words news report \u0642\u0627\u0644";
+  const std::string claim = "report news \u0642\u0627\u0644 other";
+  DocFeatures f;
+  fx.extract(text, claim, f);
+  CHECK(f.columns);
+  const auto column = [&](std::uint32_t b) { return static_cast<std::int64_t>(vocab.column(b)); };
+  const auto want = counted_one_by_one(fx, text, claim, column);
+  REQUIRE(want.size() > 5);
+  CHECK(f.counts == want);
 }

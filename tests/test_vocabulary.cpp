@@ -207,3 +207,25 @@ TEST_CASE("vocabulary: with real extracted features", "[vocabulary]") {
   CHECK(row.size() < unseen.counts.size());
   CHECK(sq == Approx(1.0));
 }
+
+TEST_CASE("vocabulary: column() answers every bucket, kept or not, also after retain", "[vocabulary]") {
+  // Kept buckets in different 64-bucket words of the kept-bucket bitmap,
+  // next to buckets that are not kept.
+  const std::vector<std::uint32_t> kept = {0, 63, 64, 65, 127, 500, 1023};
+  Vocabulary v = Vocabulary::from_parts(kept, std::vector<float>(kept.size(), 1.0f));
+  v.index(10);
+  auto check_all = [](const Vocabulary& voc) {
+    std::map<std::uint32_t, std::int32_t> want;
+    for (std::size_t i = 0; i < voc.buckets().size(); ++i) want[voc.buckets()[i]] = static_cast<std::int32_t>(i);
+    for (std::uint32_t b = 0; b < 1024; ++b) {
+      voc.prefetch(b);  // a hint only: never changes an answer
+      CHECK(voc.column(b) == (want.count(b) ? want[b] : -1));
+    }
+  };
+  check_all(v);
+  v.retain({1, 3, 6});  // buckets 63, 65, 1023
+  REQUIRE(v.buckets() == std::vector<std::uint32_t>{63, 65, 1023});
+  check_all(v);
+  CHECK(v.column(0) == -1);
+  CHECK(v.column(64) == -1);
+}
