@@ -174,8 +174,19 @@ def _big_batch():
     return [" ".join([t] * 20) for t in texts] * 24  # 7,200 documents of 200 words
 
 
-def test_gil_is_released_while_predicting(model):
+def _batch_taking(model, seconds):
+    """A batch that one thread needs more than `seconds` to classify here."""
     docs = _big_batch()
+    while True:
+        start = time.perf_counter()
+        model.predict_proba(docs, threads=1)
+        if time.perf_counter() - start > seconds:
+            return docs
+        docs = docs * 2
+
+
+def test_gil_is_released_while_predicting(model):
+    docs = _batch_taking(model, 0.4)
     span = {}
 
     def work():
