@@ -1,7 +1,10 @@
 // Worker threads kept alive between parallel regions. Training runs
 // thousands of short regions (every solver vector operation is one);
 // starting and joining threads for each cost more than the work itself on
-// small data sets, so two threads used to be slower than one there.
+// small data sets, so two threads used to be slower than one there. Idle
+// workers (and a caller waiting for them) spin briefly before sleeping, as
+// waking a sleeping thread costs as much as a region's work on this kind of
+// machine.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -28,9 +31,9 @@ class ThreadPool {
   // thread, the others on workers, and returns when all are done. Returns
   // false without running anything when the pool cannot serve the call:
   // another caller is using it, the caller is itself a worker (nested
-  // region), the process is a fork of the one that started the workers, or
-  // a worker thread cannot be started. The caller then runs the slices
-  // another way.
+  // region), the process is a fork of the one that started the workers,
+  // there are over 65,535 slices, or a worker thread cannot be started. The
+  // caller then runs the slices another way.
   bool try_run(std::size_t slices, Task task, void* context);
 
   ThreadPool(const ThreadPool&) = delete;
@@ -45,10 +48,15 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;  // worker i runs slice i + 1
+  static constexpr unsigned kSliceBits = 16;
+  static constexpr std::uint64_t kSliceMask = (std::uint64_t{1} << kSliceBits) - 1;
+  static constexpr std::size_t kMaxSlices = kSliceMask;
+  // Written by the caller before it publishes run_ (release), read by the
+  // workers with a slice after they see it (acquire).
   Task task_ = nullptr;
   void* context_ = nullptr;
-  std::size_t slices_ = 0, pending_ = 0;
-  std::uint64_t generation_ = 0;  // bumped for every run
+  std::atomic<std::size_t> pending_{0};  // workers still running this run's slices
+  std::atomic<std::uint64_t> run_{0};    // generation << kSliceBits | slice count
   pid_t owner_;
 };
 
