@@ -4,9 +4,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
+#include "features/csr_matrix.h"
 #include "train/corpus.h"
 
 namespace rasid::test {
@@ -32,6 +34,24 @@ inline std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
+}
+
+// A random sparse matrix with columns ascending in each row; every 7th row
+// (i % 7 == 3) is empty. Deterministic for a seed.
+inline CsrMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> value(0.05f, 1.0f);
+  CsrMatrix x;
+  x.n_cols = cols;
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j)
+      if (i % 7 != 3 && rng() % 4 == 0) {
+        x.idx.push_back(static_cast<std::int32_t>(j));
+        x.val.push_back(value(rng));
+      }
+    x.ptr.push_back(x.idx.size());
+  }
+  return x;
 }
 
 // A small two-field corpus where words decide the labels: "topic" from the

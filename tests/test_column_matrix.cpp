@@ -4,29 +4,15 @@
 
 #include <random>
 
+#include "helpers.h"
 #include "features/featurize.h"
 #include "train/column_matrix.h"
 
 using namespace rasid;
+using rasid::test::random_matrix;
 
 namespace {
 
-// A random sparse matrix, columns ascending in each row, some rows empty.
-CsrMatrix random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<float> value(0.05f, 1.0f);
-  CsrMatrix x;
-  x.n_cols = cols;
-  for (std::size_t i = 0; i < rows; ++i) {
-    for (std::size_t j = 0; j < cols; ++j)
-      if (i % 7 != 3 && rng() % 4 == 0) {
-        x.idx.push_back(static_cast<std::int32_t>(j));
-        x.val.push_back(value(rng));
-      }
-    x.ptr.push_back(x.idx.size());
-  }
-  return x;
-}
 
 std::vector<float> random_values(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
