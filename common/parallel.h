@@ -2,6 +2,8 @@
 // thread and results are written to per-index slots, so the outcome never
 // depends on the thread count: this is what keeps training deterministic.
 #pragma once
+#include <sched.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <exception>
@@ -14,9 +16,13 @@
 
 namespace rasid {
 
-// Number of worker threads to use: `requested` if positive, else all cores.
+// Number of worker threads to use: `requested` if positive, else the cores
+// this process may run on (its CPU affinity, which taskset and container
+// CPU sets restrict), not all of the machine's.
 inline int resolve_threads(int requested) {
   if (requested > 0) return requested;
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0) return CPU_COUNT(&allowed);
   unsigned hc = std::thread::hardware_concurrency();
   return hc == 0 ? 1 : static_cast<int>(hc);
 }
@@ -65,6 +71,7 @@ void parallel_slices(std::size_t n, int threads, Fn&& fn, Workers workers = Work
   const std::size_t slices = (n + chunk - 1) / chunk;
   if (workers != Workers::kPooled || !ThreadPool::shared().try_run(slices, call, &run)) {
     std::vector<std::thread> extra;
+    extra.reserve(slices - 1);  // so that starting a thread is the only thing that can fail below
     std::size_t s = 1;
     try {
       for (; s < slices; ++s) extra.emplace_back(call, &run, s);

@@ -23,14 +23,20 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spins until done() or kSpin has passed; returns done().
+// Spins until done() or kSpin has passed; returns done(). It yields the CPU
+// now and then: when threads outnumber free cores (taskset, a container's
+// CPU limit, a busy machine), the thread being waited for may need this
+// very core, and pure spinning made regions 20x slower there.
 template <class Done>
 bool spin_until(Done&& done) {
   const auto until = std::chrono::steady_clock::now() + kSpin;
   for (unsigned i = 1;; ++i) {
     if (done()) return true;
     cpu_relax();
-    if (i % 64 == 0 && std::chrono::steady_clock::now() > until) return done();
+    if (i % 64 == 0) {
+      if (std::chrono::steady_clock::now() > until) return done();
+      std::this_thread::yield();
+    }
   }
 }
 
@@ -45,12 +51,16 @@ ThreadPool::ThreadPool() : owner_(getpid()) {}
 
 bool ThreadPool::grow(std::size_t workers) {
   try {
+    workers_.reserve(workers);
     while (workers_.size() < workers) {
       const std::size_t id = workers_.size();
-      workers_.emplace_back([this, id] { work(id); });
+      // A new worker starts from the latest run, which is not its to join
+      // (it did not exist), and waits for the next one.
+      const std::uint64_t latest = run_.load(std::memory_order_relaxed);
+      workers_.emplace_back([this, id, latest] { work(id, latest); });
     }
     return true;
-  } catch (const std::system_error&) {  // no more threads: let the caller cope
+  } catch (...) {  // no more threads or memory: let the caller cope
     return false;
   }
 }
@@ -85,10 +95,9 @@ bool ThreadPool::try_run(std::size_t slices, Task task, void* context) {
   return true;
 }
 
-void ThreadPool::work(std::size_t worker) {
+void ThreadPool::work(std::size_t worker, std::uint64_t seen) {
   t_is_worker = true;
   const std::size_t slice = worker + 1;
-  std::uint64_t seen = 0;
   for (;;) {
     auto published = [&] { return run_.load(std::memory_order_acquire) != seen; };
     if (!spin_until(published)) {

@@ -41,7 +41,7 @@ class ThreadPool {
 
  private:
   ThreadPool();
-  void work(std::size_t worker);
+  void work(std::size_t worker, std::uint64_t seen);
   bool grow(std::size_t workers);
 
   std::atomic<bool> busy_{false};  // one caller at a time
@@ -55,8 +55,10 @@ class ThreadPool {
   // workers with a slice after they see it (acquire).
   Task task_ = nullptr;
   void* context_ = nullptr;
-  std::atomic<std::size_t> pending_{0};  // workers still running this run's slices
-  std::atomic<std::uint64_t> run_{0};    // generation << kSliceBits | slice count
+  // On cache lines of their own: workers spin on run_ while others
+  // decrement pending_.
+  alignas(64) std::atomic<std::size_t> pending_{0};  // workers still running this run's slices
+  alignas(64) std::atomic<std::uint64_t> run_{0};    // generation << kSliceBits | slice count
   pid_t owner_;
 };
 

@@ -118,3 +118,19 @@ TEST_CASE("a forked child runs parallel regions without the parent's workers", "
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("all cores means the cores this process may run on", "[parallel]") {
+  cpu_set_t before;
+  REQUIRE(sched_getaffinity(0, sizeof before, &before) == 0);
+  CHECK(resolve_threads(3) == 3);
+  CHECK(resolve_threads(0) == CPU_COUNT(&before));
+  int first = 0;
+  while (!CPU_ISSET(first, &before)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);  // as `taskset -c N` would
+  const int resolved = resolve_threads(0);
+  REQUIRE(sched_setaffinity(0, sizeof before, &before) == 0);
+  CHECK(resolved == 1);
+}

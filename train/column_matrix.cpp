@@ -1,6 +1,7 @@
 #include "train/column_matrix.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "common/parallel.h"
 #include "train/class_count.h"
@@ -117,6 +118,10 @@ ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const
   for (std::size_t q = 0; q < p; ++q)
     for (std::size_t j = 0; j < f; ++j) m.col_ptr_[j + 1] += count[q][j];
   for (std::size_t j = 0; j < f; ++j) m.col_ptr_[j + 1] += m.col_ptr_[j];
+  // The fill below writes where these counts say; they must agree with the
+  // row sizes that kept() gave, or it would write out of bounds.
+  if (m.col_ptr_[f] != (n ? row_end.back() : 0))
+    throw std::logic_error("ColumnMatrix: Vocabulary::kept() and transform() disagree on a document's columns");
   for (std::size_t q = 1; q < p; ++q) {
     const std::vector<std::size_t>& before = q == 1 ? m.col_ptr_ : m.inner_begin_[q - 2];
     std::vector<std::size_t> begin(f);

@@ -1,8 +1,9 @@
 // Documents as the solver sees them: a sparse matrix in column-major order
 // (rows ascending within each column). Scores x W and the gradient X^T R
-// then walk the F x K parameters in order and scatter only into per-row
-// arrays (scores, residuals) small enough to stay in cache, instead of
-// gathering from and scattering into the parameters row by row. Each row's
+// then walk the F x K parameters in order and touch per-row data at random
+// only in arrays small enough to stay in cache (scores are added to,
+// residuals read), instead of gathering from and scattering into the
+// parameters row by row. Each row's
 // columns are still added in ascending order, so a score is the same sum,
 // in the same order, as a row-wise pass would make.
 #pragma once
@@ -18,10 +19,11 @@ namespace rasid {
 
 class ColumnMatrix {
  public:
-  // The rows are split into `parts` ranges of about equal non-zeros (one
-  // per thread) for add_scores().
+  // The rows are split into up to `parts` ranges of about equal non-zeros
+  // (one per thread) for add_scores(); parts() says how many there are.
+  // Each part keeps a start offset per column (8 bytes x columns).
   ColumnMatrix(const CsrMatrix& x, std::size_t parts);
-  ColumnMatrix() { row_split_.assign(2, 0); }  // no rows, no columns
+  ColumnMatrix() : col_ptr_(1, 0), row_split_(2, 0) {}  // no rows, no columns
 
   // The tf-idf rows of `docs`, consuming them as it goes: no row-major copy
   // of the whole matrix is ever made, so peak memory stays at about one

@@ -1,5 +1,6 @@
 #include "train/lbfgs.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -125,6 +126,7 @@ LbfgsResult minimize_lbfgs(Objective& f, Eigen::VectorXd& w, const LbfgsOptions&
   const Eigen::Index n = f.dim();
   const std::size_t un = static_cast<std::size_t>(n);
   const int th = opt.threads;
+  const std::size_t history = static_cast<std::size_t>(std::max(1, opt.history));
   Eigen::VectorXd g(n), g_new(n), d(n), w_new(n);
   double fx = f.evaluate(w, g);
   double gg = dot(g.data(), g.data(), un, th);  // |g|^2, kept up to date below
@@ -193,7 +195,7 @@ LbfgsResult minimize_lbfgs(Objective& f, Eigen::VectorXd& w, const LbfgsOptions&
     if (!accepted) break;  // no progress possible at machine precision
     // Recycle the oldest history slot to avoid reallocating.
     std::vector<float> s_new, y_new;
-    if (s_hist.size() == static_cast<std::size_t>(opt.history)) {
+    if (s_hist.size() == history) {
       s_new = std::move(s_hist.front());
       y_new = std::move(y_hist.front());
       s_hist.pop_front();

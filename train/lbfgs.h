@@ -10,7 +10,7 @@ namespace rasid {
 
 struct LbfgsOptions {
   int max_iterations = 200;
-  int history = 5;
+  int history = 5;  // correction pairs kept (at least 1)
   double tolerance = 1e-5;  // stop when ||g|| <= tolerance * max(1, ||g0||)
   double min_decrease = 1e-7;  // or when the relative decrease over 5 iterations is below this
   int threads = 1;             // for the vector operations; results do not depend on it
