@@ -2,9 +2,10 @@
 // thousands of short regions (every solver vector operation is one);
 // starting and joining threads for each cost more than the work itself on
 // small data sets, so two threads used to be slower than one there. Idle
-// workers (and a caller waiting for them) spin briefly before sleeping, as
-// waking a sleeping thread costs as much as a region's work on this kind of
-// machine.
+// workers (and a caller waiting for them) spin briefly, yielding now and
+// then, before sleeping: waking a sleeping thread costs as much as a
+// region's work on this kind of machine. That pays when each thread has a
+// core; resolve_threads() counts only the cores this process may use.
 #pragma once
 #include <atomic>
 #include <condition_variable>

@@ -68,84 +68,81 @@ void ColumnMatrix::split_rows(const std::vector<std::size_t>& row_end, std::size
   row_split_.push_back(row_end.size());
 }
 
-ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts) : n_cols_(x.n_cols) {
-  split_rows(std::vector<std::size_t>(x.ptr.begin() + 1, x.ptr.end()), parts);
-  col_ptr_.assign(n_cols_ + 1, 0);
-  for (std::int32_t j : x.idx) ++col_ptr_[static_cast<std::size_t>(j) + 1];
-  for (std::size_t j = 0; j < n_cols_; ++j) col_ptr_[j + 1] += col_ptr_[j];
-  row_.resize(x.nnz());
-  val_.resize(x.nnz());
-  std::vector<std::size_t> next(col_ptr_.begin(), col_ptr_.end() - 1);
-  std::size_t part = 1;
-  for (std::size_t i = 0; i < x.rows(); ++i) {  // rows in order: ascending within each column
-    for (; part < this->parts() && row_split_[part] == i; ++part) inner_begin_.push_back(next);
-    for (std::size_t t = x.ptr[i]; t < x.ptr[i + 1]; ++t) {
-      const std::size_t at = next[static_cast<std::size_t>(x.idx[t])]++;
-      row_[at] = static_cast<std::int32_t>(i);
-      val_[at] = x.val[t];
+template <class RowOf>
+void ColumnMatrix::build(std::vector<std::size_t> row_end, std::size_t parts, int threads, RowOf&& row_of) {
+  const std::size_t n = row_end.size(), f = n_cols_;
+  for (std::size_t i = 1; i < n; ++i) row_end[i] += row_end[i - 1];
+  split_rows(row_end, parts);
+  // Each part's entries in a column follow those of the parts before it:
+  // count them per part first (rows are made twice, once to count and once
+  // to fill, so that no row-major copy of the whole matrix ever exists).
+  const std::size_t p = this->parts();
+  std::vector<std::vector<std::size_t>> count(p);
+  parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
+    SparseRow row;
+    for (std::size_t q = pb; q < pe; ++q) {
+      count[q].assign(f, 0);
+      for (std::size_t i = row_split_[q]; i < row_split_[q + 1]; ++i) {
+        row_of(i, row, false);
+        for (std::int32_t c : row.cols) ++count[q][static_cast<std::size_t>(c)];
+      }
     }
+  });
+  col_ptr_.assign(f + 1, 0);
+  for (std::size_t q = 0; q < p; ++q)
+    for (std::size_t j = 0; j < f; ++j) col_ptr_[j + 1] += count[q][j];
+  for (std::size_t j = 0; j < f; ++j) col_ptr_[j + 1] += col_ptr_[j];
+  // The fill below writes where these counts say; they must agree with the
+  // row sizes given, or it would write out of bounds.
+  const std::size_t nnz = n ? row_end.back() : 0;
+  if (col_ptr_[f] != nnz) throw std::logic_error("ColumnMatrix: a row's size and its columns disagree");
+  for (std::size_t q = 1; q < p; ++q) {
+    const std::vector<std::size_t>& before = q == 1 ? col_ptr_ : inner_begin_[q - 2];
+    std::vector<std::size_t> begin(f);
+    for (std::size_t j = 0; j < f; ++j) begin[j] = before[j] + count[q - 1][j];
+    inner_begin_.push_back(std::move(begin));
   }
-  for (; part < this->parts(); ++part) inner_begin_.push_back(next);  // parts of no rows at the end
+  count.clear();
+  row_.resize(nnz);
+  val_.resize(nnz);
+  parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
+    SparseRow row;
+    for (std::size_t q = pb; q < pe; ++q) {
+      const std::size_t* begin = entry_begin(q);
+      std::vector<std::size_t> next(begin, begin + f);
+      for (std::size_t i = row_split_[q]; i < row_split_[q + 1]; ++i) {
+        row_of(i, row, true);
+        for (std::size_t t = 0; t < row.size(); ++t) {
+          const std::size_t at = next[static_cast<std::size_t>(row.cols[t])]++;
+          row_[at] = static_cast<std::int32_t>(i);
+          val_[at] = row.vals[t];
+        }
+      }
+    }
+  });
+}
+
+ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads) : n_cols_(x.n_cols) {
+  std::vector<std::size_t> row_size(x.rows());
+  for (std::size_t i = 0; i < x.rows(); ++i) row_size[i] = x.ptr[i + 1] - x.ptr[i];
+  build(std::move(row_size), parts, threads, [&](std::size_t i, SparseRow& row, bool) {
+    const auto b = static_cast<std::ptrdiff_t>(x.ptr[i]), e = static_cast<std::ptrdiff_t>(x.ptr[i + 1]);
+    row.cols.assign(x.idx.begin() + b, x.idx.begin() + e);
+    row.vals.assign(x.val.begin() + b, x.val.begin() + e);
+  });
 }
 
 ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const Vocabulary& vocab,
                                           bool sublinear_tf, std::size_t parts, int threads) {
   ColumnMatrix m;
   m.n_cols_ = vocab.size();
-  const std::size_t n = docs.size(), f = m.n_cols_;
-  std::vector<std::size_t> row_end(n);
-  parallel_for(n, threads, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) row_end[i] = vocab.kept(docs[i]);
+  std::vector<std::size_t> row_size(docs.size());
+  parallel_for(docs.size(), threads, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) row_size[i] = vocab.kept(docs[i]);
   });
-  for (std::size_t i = 1; i < n; ++i) row_end[i] += row_end[i - 1];
-  m.split_rows(row_end, parts);
-  // Each part's entries in a column follow those of the parts before it:
-  // count them per part first (rows are made twice, once to count and once
-  // to fill, so that no row-major copy of the whole matrix ever exists).
-  const std::size_t p = m.parts();
-  std::vector<std::vector<std::size_t>> count(p);
-  parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
-    SparseRow row;
-    for (std::size_t q = pb; q < pe; ++q) {
-      count[q].assign(f, 0);
-      for (std::size_t i = m.row_split_[q]; i < m.row_split_[q + 1]; ++i) {
-        vocab.transform(docs[i], sublinear_tf, row);
-        for (std::int32_t c : row.cols) ++count[q][static_cast<std::size_t>(c)];
-      }
-    }
-  });
-  m.col_ptr_.assign(f + 1, 0);
-  for (std::size_t q = 0; q < p; ++q)
-    for (std::size_t j = 0; j < f; ++j) m.col_ptr_[j + 1] += count[q][j];
-  for (std::size_t j = 0; j < f; ++j) m.col_ptr_[j + 1] += m.col_ptr_[j];
-  // The fill below writes where these counts say; they must agree with the
-  // row sizes that kept() gave, or it would write out of bounds.
-  if (m.col_ptr_[f] != (n ? row_end.back() : 0))
-    throw std::logic_error("ColumnMatrix: Vocabulary::kept() and transform() disagree on a document's columns");
-  for (std::size_t q = 1; q < p; ++q) {
-    const std::vector<std::size_t>& before = q == 1 ? m.col_ptr_ : m.inner_begin_[q - 2];
-    std::vector<std::size_t> begin(f);
-    for (std::size_t j = 0; j < f; ++j) begin[j] = before[j] + count[q - 1][j];
-    m.inner_begin_.push_back(std::move(begin));
-  }
-  count.clear();
-  m.row_.resize(n ? row_end.back() : 0);
-  m.val_.resize(m.row_.size());
-  parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
-    SparseRow row;
-    for (std::size_t q = pb; q < pe; ++q) {
-      const std::size_t* begin = m.entry_begin(q);
-      std::vector<std::size_t> next(begin, begin + f);
-      for (std::size_t i = m.row_split_[q]; i < m.row_split_[q + 1]; ++i) {
-        vocab.transform(docs[i], sublinear_tf, row);
-        docs[i] = DocFeatures();  // consumed: its memory goes back now
-        for (std::size_t t = 0; t < row.size(); ++t) {
-          const std::size_t at = next[static_cast<std::size_t>(row.cols[t])]++;
-          m.row_[at] = static_cast<std::int32_t>(i);
-          m.val_[at] = row.vals[t];
-        }
-      }
-    }
+  m.build(std::move(row_size), parts, threads, [&](std::size_t i, SparseRow& row, bool filling) {
+    vocab.transform(docs[i], sublinear_tf, row);
+    if (filling) docs[i] = DocFeatures();  // consumed: its memory goes back now
   });
   docs.clear();
   docs.shrink_to_fit();

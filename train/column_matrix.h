@@ -3,9 +3,9 @@
 // then walk the F x K parameters in order and touch per-row data at random
 // only in arrays small enough to stay in cache (scores are added to,
 // residuals read), instead of gathering from and scattering into the
-// parameters row by row. Each row's
-// columns are still added in ascending order, so a score is the same sum,
-// in the same order, as a row-wise pass would make.
+// parameters row by row. Each row's columns are still added in ascending
+// order, so a score is the same sum, in the same order, as a row-wise pass
+// would make.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +13,7 @@
 
 #include "features/csr_matrix.h"
 #include "features/extractor.h"
+#include "features/sparse_row.h"
 #include "features/vocabulary.h"
 
 namespace rasid {
@@ -22,7 +23,7 @@ class ColumnMatrix {
   // The rows are split into up to `parts` ranges of about equal non-zeros
   // (one per thread) for add_scores(); parts() says how many there are.
   // Each part keeps a start offset per column (8 bytes x columns).
-  ColumnMatrix(const CsrMatrix& x, std::size_t parts);
+  ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads = 1);
   ColumnMatrix() : col_ptr_(1, 0), row_split_(2, 0) {}  // no rows, no columns
 
   // The tf-idf rows of `docs`, consuming them as it goes: no row-major copy
@@ -60,6 +61,12 @@ class ColumnMatrix {
   const std::size_t* entry_begin(std::size_t part) const;
   // Row parts of about equal non-zeros, given each row's end offset.
   void split_rows(const std::vector<std::size_t>& row_end, std::size_t parts);
+  // Fills the matrix from rows given one at a time: row_of(i, row, filling)
+  // makes row i (in any column order), twice: once to count entries per
+  // column and part (filling false), once to place them (filling true).
+  // `row_size` holds each row's entry count.
+  template <class RowOf>
+  void build(std::vector<std::size_t> row_size, std::size_t parts, int threads, RowOf&& row_of);
 
   std::size_t n_cols_ = 0;
   std::vector<std::size_t> col_ptr_;

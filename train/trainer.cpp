@@ -145,7 +145,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
     if (opt.calibrate) {  // calibration scores row by row, through the head's own matrix
       dev_set.x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
-      dev_set.columns = ColumnMatrix(dev_set.x, static_cast<std::size_t>(threads));
+      dev_set.columns = ColumnMatrix(dev_set.x, static_cast<std::size_t>(threads), threads);
     } else {
       dev_set.columns = ColumnMatrix::from_documents(std::move(docs), model.vocabulary, opt.features.sublinear_tf,
                                                      static_cast<std::size_t>(threads), threads);
