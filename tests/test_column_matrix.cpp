@@ -41,9 +41,17 @@ std::vector<double> row_gradients(const CsrMatrix& x, const std::vector<double>&
   return g;
 }
 
+// add_scores' padded rows, unpadded; the padding must stay 0.
 std::vector<float> column_scores(const ColumnMatrix& m, const std::vector<float>& w, std::size_t k) {
-  std::vector<float> s(m.rows() * k, 0.0f);
-  for (std::size_t part = 0; part < m.parts(); ++part) m.add_scores(part, w.data(), k, s.data());
+  const std::size_t stride = ColumnMatrix::score_stride(k);
+  REQUIRE(stride >= k);
+  std::vector<float> padded(m.rows() * stride, 0.0f), s(m.rows() * k);
+  for (std::size_t part = 0; part < m.parts(); ++part) m.add_scores(part, w.data(), k, padded.data());
+  for (std::size_t i = 0; i < m.rows(); ++i)
+    for (std::size_t c = 0; c < stride; ++c) {
+      if (c < k) s[i * k + c] = padded[i * stride + c];
+      else CHECK(padded[i * stride + c] == 0.0f);
+    }
   return s;
 }
 
@@ -58,7 +66,7 @@ std::vector<double> column_gradients(const ColumnMatrix& m, const std::vector<do
 
 TEST_CASE("column matrix: scores and gradients equal row-by-row sums exactly", "[column_matrix]") {
   for (std::size_t rows : {1u, 5u, 120u})
-    for (std::size_t k : {2u, 3u, 11u})  // 11: the run-time class count path
+    for (std::size_t k : {2u, 3u, 4u, 5u, 8u, 11u})  // every score stride; 11: the run-time class count path
       for (std::size_t parts : {1u, 2u, 3u, 8u}) {  // 8 parts of 5 rows: some parts are empty
         INFO("rows " << rows << ", classes " << k << ", parts " << parts);
         const CsrMatrix x = random_matrix(rows, 40, rows + k);

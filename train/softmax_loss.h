@@ -33,7 +33,7 @@ class SoftmaxLoss final : public Objective {
   std::vector<double> residual_;  // rows × classes: s_i (p_i - onehot(y_i)); 0 for unlabelled rows
   std::vector<float> w_float_;    // single-precision copy of W for the forward pass
   std::vector<double> row_loss_;
-  std::vector<float> scores_;  // rows × classes: x W + b
+  std::vector<float> scores_;  // rows × score_stride(classes): x W + b
 };
 
 }  // namespace rasid
