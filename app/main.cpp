@@ -12,9 +12,11 @@
 
 #include "app/commands.h"
 #include "common/error.h"
+#include "common/huge_pages.h"
 #include "common/progress.h"
 
 int main(int argc, char** argv) {
+  rasid::restart_with_huge_pages(argv);  // first: nothing has been read or allocated in bulk yet
   // A closed pipe (`rasid infer | head -1`) ends rasid quietly, as it does
   // any Unix filter, even when the parent process ignored SIGPIPE.
   std::signal(SIGPIPE, SIG_DFL);

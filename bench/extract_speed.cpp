@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/huge_pages.h"
 #include "features/extractor.h"
 #include "features/normalizer.h"
 #include "io/record_reader.h"
@@ -35,6 +36,7 @@ double seconds(Fn&& fn) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  rasid::restart_with_huge_pages(argv);  // as rasid itself runs
   if (argc != 3) {
     std::fprintf(stderr, "usage: %s MODEL DATA.jsonl\n", argv[0]);
     return 2;
