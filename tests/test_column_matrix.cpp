@@ -43,7 +43,7 @@ std::vector<double> row_gradients(const CsrMatrix& x, const std::vector<double>&
 
 // add_scores' padded rows, unpadded; the padding must stay 0.
 std::vector<float> column_scores(const ColumnMatrix& m, const std::vector<float>& w, std::size_t k) {
-  const std::size_t stride = ColumnMatrix::score_stride(k);
+  const std::size_t stride = ColumnMatrix::row_stride(k);
   REQUIRE(stride >= k);
   std::vector<float> padded(m.rows() * stride, 0.0f), s(m.rows() * k);
   for (std::size_t part = 0; part < m.parts(); ++part) m.add_scores(part, w.data(), k, padded.data());
@@ -55,10 +55,15 @@ std::vector<float> column_scores(const ColumnMatrix& m, const std::vector<float>
   return s;
 }
 
+// r (rows x k) padded to add_gradients' rows, with zeros.
 std::vector<double> column_gradients(const ColumnMatrix& m, const std::vector<double>& r, std::size_t k) {
+  const std::size_t stride = ColumnMatrix::row_stride(k);
+  std::vector<double> padded(m.rows() * stride, 0.0);
+  for (std::size_t i = 0; i < m.rows(); ++i)
+    for (std::size_t c = 0; c < k; ++c) padded[i * stride + c] = r[i * k + c];
   std::vector<double> g(m.cols() * k, 0.0);
-  m.add_gradients(0, m.cols() / 3, r.data(), k, g.data());  // in two column ranges, as threads split it
-  m.add_gradients(m.cols() / 3, m.cols(), r.data(), k, g.data());
+  m.add_gradients(0, m.cols() / 3, padded.data(), k, g.data());  // in two column ranges, as threads split it
+  m.add_gradients(m.cols() / 3, m.cols(), padded.data(), k, g.data());
   return g;
 }
 

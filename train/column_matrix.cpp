@@ -12,21 +12,25 @@ namespace rasid {
 
 namespace {
 
-// One row's scores, padded to a whole vector (GCC/Clang vector extension):
-// lane-wise the same float multiply and add as the scalar loop.
+// One row's scores or residuals, padded to whole vectors (GCC/Clang vector
+// extension): lane by lane the same multiply and add as a scalar loop, so
+// the sums are bit for bit those of one.
 using Float2 = float __attribute__((vector_size(8)));
 using Float4 = float __attribute__((vector_size(16)));
 using Float8 = float __attribute__((vector_size(32)));
+using Double2 = double __attribute__((vector_size(16)));
 
-template <std::size_t K, class Weight>
+constexpr std::size_t stride_of(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : 8; }  // k <= 8
+
+template <std::size_t K>
 void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::size_t* end,
-                      const std::int32_t* row, const float* val, const Weight* w, std::size_t k, float* s) {
+                      const std::int32_t* row, const float* val, const float* w, std::size_t k, float* s) {
   if constexpr (K > 0) {
-    constexpr std::size_t S = K <= 2 ? 2 : K <= 4 ? 4 : 8;
+    constexpr std::size_t S = stride_of(K);
     using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
     for (std::size_t j = 0; j < n_cols; ++j) {
       Lanes wl = {};  // padding lanes add 0
-      for (std::size_t c = 0; c < K; ++c) wl[c] = static_cast<float>(w[j * K + c]);
+      for (std::size_t c = 0; c < K; ++c) wl[c] = w[j * K + c];
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * S;
         Lanes cur;
@@ -37,10 +41,10 @@ void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::s
     }
   } else {
     for (std::size_t j = 0; j < n_cols; ++j) {
-      const Weight* wj = w + j * k;
+      const float* wj = w + j * k;
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * k;
-        for (std::size_t c = 0; c < k; ++c) si[c] += val[t] * static_cast<float>(wj[c]);
+        for (std::size_t c = 0; c < k; ++c) si[c] += val[t] * wj[c];
       }
     }
   }
@@ -49,23 +53,30 @@ void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::s
 template <std::size_t K>
 void gradients_by_column(std::size_t lo, std::size_t hi, const std::size_t* ptr, const std::int32_t* row,
                          const float* val, const double* r, std::size_t k, double* g) {
-  const std::size_t kk = K ? K : k;
-  for (std::size_t j = lo; j < hi; ++j) {
-    double* gj = g + j * kk;
-    if constexpr (K > 0) {
-      double acc[K];  // in registers: gj may alias r as far as the compiler knows
-      for (std::size_t c = 0; c < K; ++c) acc[c] = gj[c];
+  if constexpr (K > 0) {
+    constexpr std::size_t S = stride_of(K), H = S / 2;
+    for (std::size_t j = lo; j < hi; ++j) {
+      double* gj = g + j * K;
+      Double2 acc[H] = {};  // in registers: gj may alias r as far as the compiler knows
+      for (std::size_t c = 0; c < K; ++c) acc[c / 2][c % 2] = gj[c];
       for (std::size_t t = ptr[j]; t < ptr[j + 1]; ++t) {
         const double v = val[t];
-        const double* rr = r + static_cast<std::size_t>(row[t]) * K;
-        for (std::size_t c = 0; c < K; ++c) acc[c] += v * rr[c];
+        const double* rr = r + static_cast<std::size_t>(row[t]) * S;
+        for (std::size_t h = 0; h < H; ++h) {
+          Double2 rh;
+          std::memcpy(&rh, rr + 2 * h, sizeof rh);
+          acc[h] += v * rh;
+        }
       }
-      for (std::size_t c = 0; c < K; ++c) gj[c] = acc[c];
-    } else {
+      for (std::size_t c = 0; c < K; ++c) gj[c] = acc[c / 2][c % 2];
+    }
+  } else {
+    for (std::size_t j = lo; j < hi; ++j) {
+      double* gj = g + j * k;
       for (std::size_t t = ptr[j]; t < ptr[j + 1]; ++t) {
         const double v = val[t];
-        const double* rr = r + static_cast<std::size_t>(row[t]) * kk;
-        for (std::size_t c = 0; c < kk; ++c) gj[c] += v * rr[c];
+        const double* rr = r + static_cast<std::size_t>(row[t]) * k;
+        for (std::size_t c = 0; c < k; ++c) gj[c] += v * rr[c];
       }
     }
   }
@@ -169,15 +180,11 @@ const std::size_t* ColumnMatrix::entry_begin(std::size_t part) const {
   return inner_begin_[part - 1].data();
 }
 
-template <class Weight>
-void ColumnMatrix::add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const {
+void ColumnMatrix::add_scores(std::size_t part, const float* w, std::size_t k, float* s) const {
   with_class_count(k, [&](auto K) {
     scores_by_column<K()>(n_cols_, entry_begin(part), entry_begin(part + 1), row_.data(), val_.data(), w, k, s);
   });
 }
-
-template void ColumnMatrix::add_scores<float>(std::size_t, const float*, std::size_t, float*) const;
-template void ColumnMatrix::add_scores<double>(std::size_t, const double*, std::size_t, float*) const;
 
 void ColumnMatrix::add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const {
   with_class_count(k, [&](auto K) {

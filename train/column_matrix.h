@@ -46,20 +46,18 @@ class ColumnMatrix {
   std::size_t part_begin_row(std::size_t part) const { return row_split_[part]; }
   std::size_t part_end_row(std::size_t part) const { return row_split_[part + 1]; }
 
-  // Floats per row of the score array add_scores() fills: k rounded up to
-  // 2, 4 or 8 (k itself above 8), so one row's scores are one vector add
-  // and store per non-zero instead of k scalar ones. Padding slots stay 0
-  // when they start at 0.
-  static std::size_t score_stride(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : k <= 8 ? 8 : k; }
+  // Values per row of the per-row arrays (scores, residuals): k rounded up
+  // to 2, 4 or 8 (k itself above 8), so one row's values are one vector
+  // add per non-zero instead of k scalar ones. Padding slots of scores
+  // stay 0 when they start at 0; those of residuals must be 0.
+  static std::size_t row_stride(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : k <= 8 ? 8 : k; }
 
-  // s_i += x_i W for the rows of `part`; W is n_cols x k (row-major), s is
-  // rows x score_stride(k). Sums are in float; double weights are rounded
-  // to float first, so they score exactly as their float copy would.
-  template <class Weight>  // float or double
-  void add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const;
+  // s_i += x_i W for the rows of `part`, in float; W is n_cols x k
+  // (row-major), s is rows x row_stride(k).
+  void add_scores(std::size_t part, const float* w, std::size_t k, float* s) const;
 
   // g_j += sum over rows of x[row, j] * r_row for columns [lo, hi); g is
-  // n_cols x k, r is rows x k.
+  // n_cols x k, r is rows x row_stride(k).
   void add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const;
 
  private:

@@ -18,7 +18,7 @@ SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::ve
   if (total <= 0) total = 1.0;
   for (double& s : s_) s /= total;
   reg_ = 1.0 / (c * total);
-  residual_.assign(x_.rows() * k_, 0.0);
+  residual_.assign(x_.rows() * ColumnMatrix::row_stride(k_), 0.0);
   row_loss_.assign(x_.rows(), 0.0);
   const std::size_t parts = static_cast<std::size_t>(std::max(1, threads_));
   col_split_.assign(1, 0);
@@ -28,16 +28,13 @@ SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::ve
 }
 
 double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
-  const std::size_t n = x_.rows(), k = k_, f = x_.cols();
+  const std::size_t n = x_.rows(), k = k_, f = x_.cols(), stride = ColumnMatrix::row_stride(k);
   const double* wp = w.data();
-  w_float_.resize(static_cast<std::size_t>(w.size()));
-  parallel_for(w_float_.size(), threads_, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) w_float_[i] = static_cast<float>(wp[i]);
-  }, Workers::kPooled);
+  round_to_float(wp, static_cast<std::size_t>(w.size()), w_float_, threads_);
   // Forward pass: each row writes only its own slots (unlabelled rows keep
   // their zero residual and loss).
   for_each_labelled_row(x_, w_float_.data(), k, y_, threads_, scores_, [&](std::size_t i, const double* p) {
-    double* r = residual_.data() + i * k;
+    double* r = residual_.data() + i * stride;
     const std::size_t yi = static_cast<std::size_t>(y_[i]);
     row_loss_[i] = -s_[i] * std::log(std::max(p[yi], 1e-300));
     for (std::size_t c = 0; c < k; ++c) r[c] = s_[i] * (p[c] - (c == yi ? 1.0 : 0.0));
@@ -58,7 +55,7 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
   double* gb = g + f * k;
   for (std::size_t c = 0; c < k; ++c) gb[c] = 0.0;
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t c = 0; c < k; ++c) gb[c] += residual_[i * k + c];
+    for (std::size_t c = 0; c < k; ++c) gb[c] += residual_[i * stride + c];
   return loss + 0.5 * reg_ * sq;
 }
 

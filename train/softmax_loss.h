@@ -30,10 +30,10 @@ class SoftmaxLoss final : public Objective {
   // The gradient is split into column ranges with about equal non-zeros,
   // one per thread: range t is [col_split_[t], col_split_[t+1]).
   std::vector<std::size_t> col_split_;
-  std::vector<double> residual_;  // rows × classes: s_i (p_i - onehot(y_i)); 0 for unlabelled rows
+  std::vector<double> residual_;  // rows × row_stride(classes): s_i (p_i - onehot(y_i)); 0 for unlabelled rows and padding
   std::vector<float> w_float_;    // single-precision copy of W for the forward pass
   std::vector<double> row_loss_;
-  std::vector<float> scores_;  // rows × score_stride(classes): x W + b
+  std::vector<float> scores_;  // rows × row_stride(classes): x W + b
 };
 
 }  // namespace rasid
