@@ -20,13 +20,11 @@ using Float4 = float __attribute__((vector_size(16)));
 using Float8 = float __attribute__((vector_size(32)));
 using Double2 = double __attribute__((vector_size(16)));
 
-constexpr std::size_t stride_of(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : 8; }  // k <= 8
-
 template <std::size_t K>
 void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::size_t* end,
                       const std::int32_t* row, const float* val, const float* w, std::size_t k, float* s) {
   if constexpr (K > 0) {
-    constexpr std::size_t S = stride_of(K);
+    constexpr std::size_t S = ColumnMatrix::row_stride(K);
     using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
     for (std::size_t j = 0; j < n_cols; ++j) {
       Lanes wl = {};  // padding lanes add 0
@@ -54,7 +52,7 @@ template <std::size_t K>
 void gradients_by_column(std::size_t lo, std::size_t hi, const std::size_t* ptr, const std::int32_t* row,
                          const float* val, const double* r, std::size_t k, double* g) {
   if constexpr (K > 0) {
-    constexpr std::size_t S = stride_of(K), H = S / 2;
+    constexpr std::size_t S = ColumnMatrix::row_stride(K), H = S / 2;
     for (std::size_t j = lo; j < hi; ++j) {
       double* gj = g + j * K;
       Double2 acc[H] = {};  // in registers: gj may alias r as far as the compiler knows

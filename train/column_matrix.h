@@ -50,7 +50,7 @@ class ColumnMatrix {
   // to 2, 4 or 8 (k itself above 8), so one row's values are one vector
   // add per non-zero instead of k scalar ones. Padding slots of scores
   // stay 0 when they start at 0; those of residuals must be 0.
-  static std::size_t row_stride(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : k <= 8 ? 8 : k; }
+  static constexpr std::size_t row_stride(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : k <= 8 ? 8 : k; }
 
   // s_i += x_i W for the rows of `part`, in float; W is n_cols x k
   // (row-major), s is rows x row_stride(k).
