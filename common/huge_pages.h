@@ -6,7 +6,8 @@
 // training matrix, the solver's vectors). Measured on ans_stance: training
 // took 0.59 s with 22,600 page faults on 4 KB pages and 0.43 s with 5,700
 // on huge pages; a 20-document run 0.18 s -> 0.07 s; `infer` on ant_news
-// dev 0.93 s -> 0.53 s; peak memory within 1%.
+// dev 0.93 s -> 0.53 s; peak memory of ant_news training within run-to-run
+// noise (1.34-1.39 GB either way).
 //
 // glibc does this when its tunable glibc.malloc.hugetlb=1 is set (it then
 // madvises its heap and mmapped chunks), but reads tunables only at

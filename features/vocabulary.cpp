@@ -73,6 +73,14 @@ std::size_t Vocabulary::kept(const DocFeatures& doc) const {
   return n;
 }
 
+void Vocabulary::columns(const DocFeatures& doc, std::vector<std::int32_t>& cols) const {
+  cols.clear();
+  for (const auto& [id, count] : doc.counts)
+    if (const std::int32_t c = column_of(doc, id); c >= 0) cols.push_back(c);
+  for (const auto& [id, value] : doc.extras)
+    if (const std::int32_t c = column_of(doc, id); c >= 0) cols.push_back(c);
+}
+
 void Vocabulary::transform(const DocFeatures& doc, bool sublinear_tf, SparseRow& row) const {
   row.clear();
   double norm2 = 0.0;

@@ -38,6 +38,10 @@ class Vocabulary {
   // Number of entries transform() will produce for `doc`.
   std::size_t kept(const DocFeatures& doc) const;
 
+  // The columns of the entries transform() will produce, in its order,
+  // without computing their values.
+  void columns(const DocFeatures& doc, std::vector<std::int32_t>& cols) const;
+
   // sublinear (1 + log tf) or raw tf, times idf, L2-normalised; overlap
   // indicators are appended unscaled.
   void transform(const DocFeatures& doc, bool sublinear_tf, SparseRow& row) const;

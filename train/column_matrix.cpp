@@ -20,15 +20,15 @@ using Float4 = float __attribute__((vector_size(16)));
 using Float8 = float __attribute__((vector_size(32)));
 using Double2 = double __attribute__((vector_size(16)));
 
-template <std::size_t K>
+template <std::size_t K, class Weight>
 void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::size_t* end,
-                      const std::int32_t* row, const float* val, const float* w, std::size_t k, float* s) {
+                      const std::int32_t* row, const float* val, const Weight* w, std::size_t k, float* s) {
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K);
     using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
     for (std::size_t j = 0; j < n_cols; ++j) {
       Lanes wl = {};  // padding lanes add 0
-      for (std::size_t c = 0; c < K; ++c) wl[c] = w[j * K + c];
+      for (std::size_t c = 0; c < K; ++c) wl[c] = static_cast<float>(w[j * K + c]);
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * S;
         Lanes cur;
@@ -39,10 +39,10 @@ void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::s
     }
   } else {
     for (std::size_t j = 0; j < n_cols; ++j) {
-      const float* wj = w + j * k;
+      const Weight* wj = w + j * k;
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * k;
-        for (std::size_t c = 0; c < k; ++c) si[c] += val[t] * wj[c];
+        for (std::size_t c = 0; c < k; ++c) si[c] += val[t] * static_cast<float>(wj[c]);
       }
     }
   }
@@ -115,10 +115,6 @@ void ColumnMatrix::build(std::vector<std::size_t> row_end, std::size_t parts, in
   for (std::size_t q = 0; q < p; ++q)
     for (std::size_t j = 0; j < f; ++j) col_ptr_[j + 1] += count[q][j];
   for (std::size_t j = 0; j < f; ++j) col_ptr_[j + 1] += col_ptr_[j];
-  // The fill below writes where these counts say; they must agree with the
-  // row sizes given, or it would write out of bounds.
-  const std::size_t nnz = n ? row_end.back() : 0;
-  if (col_ptr_[f] != nnz) throw std::logic_error("ColumnMatrix: a row's size and its columns disagree");
   for (std::size_t q = 1; q < p; ++q) {
     const std::vector<std::size_t>& before = q == 1 ? col_ptr_ : inner_begin_[q - 2];
     std::vector<std::size_t> begin(f);
@@ -126,8 +122,13 @@ void ColumnMatrix::build(std::vector<std::size_t> row_end, std::size_t parts, in
     inner_begin_.push_back(std::move(begin));
   }
   count.clear();
+  const std::size_t nnz = col_ptr_[f];
   row_.resize(nnz);
   val_.resize(nnz);
+  // The fill writes where the counts say: a row made differently the second
+  // time would misplace entries, so every slot is checked to be in the
+  // array and, at the end, each part's columns exactly full.
+  const auto disagree = [] { return std::logic_error("ColumnMatrix: a row's columns differ between its two passes"); };
   parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
     SparseRow row;
     for (std::size_t q = pb; q < pe; ++q) {
@@ -137,10 +138,12 @@ void ColumnMatrix::build(std::vector<std::size_t> row_end, std::size_t parts, in
         row_of(i, row, true);
         for (std::size_t t = 0; t < row.size(); ++t) {
           const std::size_t at = next[static_cast<std::size_t>(row.cols[t])]++;
+          if (at >= nnz) throw disagree();
           row_[at] = static_cast<std::int32_t>(i);
           val_[at] = row.vals[t];
         }
       }
+      if (!std::equal(next.begin(), next.end(), entry_begin(q + 1))) throw disagree();
     }
   });
 }
@@ -159,13 +162,16 @@ ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const
                                           bool sublinear_tf, std::size_t parts, int threads) {
   ColumnMatrix m;
   m.n_cols_ = vocab.size();
-  std::vector<std::size_t> row_size(docs.size());
-  parallel_for(docs.size(), threads, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) row_size[i] = vocab.kept(docs[i]);
-  });
-  m.build(std::move(row_size), parts, threads, [&](std::size_t i, SparseRow& row, bool filling) {
+  // Parts are balanced on the entries before the vocabulary filters them.
+  std::vector<std::size_t> row_cost(docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) row_cost[i] = docs[i].counts.size() + docs[i].extras.size();
+  m.build(std::move(row_cost), parts, threads, [&](std::size_t i, SparseRow& row, bool filling) {
+    if (!filling) {
+      vocab.columns(docs[i], row.cols);
+      return;
+    }
     vocab.transform(docs[i], sublinear_tf, row);
-    if (filling) docs[i] = DocFeatures();  // consumed: its memory goes back now
+    docs[i] = DocFeatures();  // consumed: its memory goes back now
   });
   docs.clear();
   docs.shrink_to_fit();
@@ -178,11 +184,15 @@ const std::size_t* ColumnMatrix::entry_begin(std::size_t part) const {
   return inner_begin_[part - 1].data();
 }
 
-void ColumnMatrix::add_scores(std::size_t part, const float* w, std::size_t k, float* s) const {
+template <class Weight>
+void ColumnMatrix::add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const {
   with_class_count(k, [&](auto K) {
     scores_by_column<K()>(n_cols_, entry_begin(part), entry_begin(part + 1), row_.data(), val_.data(), w, k, s);
   });
 }
+
+template void ColumnMatrix::add_scores<float>(std::size_t, const float*, std::size_t, float*) const;
+template void ColumnMatrix::add_scores<double>(std::size_t, const double*, std::size_t, float*) const;
 
 void ColumnMatrix::add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const {
   with_class_count(k, [&](auto K) {

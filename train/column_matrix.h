@@ -52,9 +52,12 @@ class ColumnMatrix {
   // stay 0 when they start at 0; those of residuals must be 0.
   static constexpr std::size_t row_stride(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : k <= 8 ? 8 : k; }
 
-  // s_i += x_i W for the rows of `part`, in float; W is n_cols x k
-  // (row-major), s is rows x row_stride(k).
-  void add_scores(std::size_t part, const float* w, std::size_t k, float* s) const;
+  // s_i += x_i W for the rows of `part`; W is n_cols x k (row-major), s is
+  // rows x row_stride(k). Sums are in float; double weights are rounded to
+  // float first, so they score exactly as their float copy would (without
+  // the memory of one).
+  template <class Weight>  // float or double
+  void add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const;
 
   // g_j += sum over rows of x[row, j] * r_row for columns [lo, hi); g is
   // n_cols x k, r is rows x row_stride(k).
@@ -63,14 +66,15 @@ class ColumnMatrix {
  private:
   // Entries of `part` in column j: [entry_begin(part)[j], entry_begin(part + 1)[j]).
   const std::size_t* entry_begin(std::size_t part) const;
-  // Row parts of about equal non-zeros, given each row's end offset.
+  // Row parts of about equal cost, given each row's cumulative cost.
   void split_rows(const std::vector<std::size_t>& row_end, std::size_t parts);
   // Fills the matrix from rows given one at a time: row_of(i, row, filling)
   // makes row i (in any column order), twice: once to count entries per
-  // column and part (filling false), once to place them (filling true).
-  // `row_size` holds each row's entry count.
+  // column and part (filling false: only row.cols is read), once to place
+  // them (filling true). `row_cost` (about each row's entry count) only
+  // balances the parts.
   template <class RowOf>
-  void build(std::vector<std::size_t> row_size, std::size_t parts, int threads, RowOf&& row_of);
+  void build(std::vector<std::size_t> row_cost, std::size_t parts, int threads, RowOf&& row_of);
 
   std::size_t n_cols_ = 0;
   std::vector<std::size_t> col_ptr_;

@@ -40,7 +40,7 @@ struct DevScore {
 struct DevSet {
   CsrMatrix x;  // only with --calibrate
   ColumnMatrix columns;
-  std::vector<float> weights, scores;  // scratch
+  std::vector<float> scores;  // scratch
 };
 
 // Scored with `w` rounded to single precision, as the saved model will hold
@@ -48,8 +48,7 @@ struct DevSet {
 DevScore dev_score(DevSet& dev, const double* w, std::size_t k, const std::vector<int>& y, int threads) {
   std::vector<double> loss(dev.columns.rows(), 0.0);
   std::vector<int> pred(dev.columns.rows(), 0);
-  round_to_float(w, (dev.columns.cols() + 1) * k, dev.weights, threads);
-  for_each_labelled_row(dev.columns, dev.weights.data(), k, y, threads, dev.scores, [&](std::size_t i, const double* p) {
+  for_each_labelled_row(dev.columns, w, k, y, threads, dev.scores, [&](std::size_t i, const double* p) {
     loss[i] = -std::log(std::max(p[static_cast<std::size_t>(y[i])], 1e-15));
     pred[i] = static_cast<int>(std::max_element(p, p + k) - p);
   });
