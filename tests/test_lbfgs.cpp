@@ -10,24 +10,47 @@ struct Quadratic : Objective {
   Eigen::Index n;
   explicit Quadratic(Eigen::Index n) : n(n) {}
   Eigen::Index dim() const override { return n; }
-  double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
+  double value(const Eigen::VectorXd& w) override {
     double f = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
       double d = w[i] - static_cast<double>(i);
       f += static_cast<double>(i + 1) * d * d;
-      g[i] = 2.0 * static_cast<double>(i + 1) * d;
     }
     return f;
+  }
+  void gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
+    for (Eigen::Index i = 0; i < n; ++i) g[i] = 2.0 * static_cast<double>(i + 1) * (w[i] - static_cast<double>(i));
   }
 };
 
 struct Rosenbrock : Objective {
   Eigen::Index dim() const override { return 2; }
-  double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
+  double value(const Eigen::VectorXd& w) override {
+    double a = 1 - w[0], b = w[1] - w[0] * w[0];
+    return a * a + 100 * b * b;
+  }
+  void gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
     double a = 1 - w[0], b = w[1] - w[0] * w[0];
     g[0] = -2 * a - 400 * w[0] * b;
     g[1] = 200 * b;
-    return a * a + 100 * b * b;
+  }
+};
+
+// Rosenbrock that counts its calls and checks the contract: gradient() only
+// at the point of the latest value().
+struct CountingRosenbrock : Rosenbrock {
+  int values = 0, gradients = 0;
+  bool at_last_value = true;
+  Eigen::VectorXd last;
+  double value(const Eigen::VectorXd& w) override {
+    ++values;
+    last = w;
+    return Rosenbrock::value(w);
+  }
+  void gradient(const Eigen::VectorXd& w, Eigen::VectorXd& g) override {
+    ++gradients;
+    at_last_value = at_last_value && w == last;
+    Rosenbrock::gradient(w, g);
   }
 };
 }  // namespace
@@ -67,4 +90,18 @@ TEST_CASE("lbfgs callback can stop early and sees each iteration", "[lbfgs]") {
   });
   CHECK(calls == 3);
   CHECK(r.iterations == 3);
+}
+
+TEST_CASE("lbfgs asks for gradients only at the steps it takes", "[lbfgs]") {
+  CountingRosenbrock f;
+  Eigen::VectorXd w(2);
+  w << -1.2, 1.0;
+  LbfgsOptions o;
+  o.max_iterations = 500;
+  o.tolerance = 1e-10;
+  o.min_decrease = 0;
+  LbfgsResult r = minimize_lbfgs(f, w, o);
+  CHECK(f.at_last_value);
+  CHECK(f.gradients == r.iterations + 1);  // the start, then one per iteration
+  CHECK(f.values > f.gradients);           // this valley makes the line search back off
 }

@@ -185,8 +185,9 @@ LbfgsResult minimize_lbfgs(Objective& f, Eigen::VectorXd& w, const LbfgsOptions&
           w_new[k] = w[k] + step * d[k];
         }
       }, Workers::kPooled);
-      f_new = f.evaluate(w_new, g_new);
+      f_new = f.value(w_new);
       if (std::isfinite(f_new) && f_new <= fx + 1e-4 * step * slope) {
+        f.gradient(w_new, g_new);  // only where the step is taken
         accepted = true;
         break;
       }

@@ -27,10 +27,9 @@ SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::ve
   col_split_.push_back(x_.cols());
 }
 
-double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
-  const std::size_t n = x_.rows(), k = k_, f = x_.cols(), stride = ColumnMatrix::row_stride(k);
-  const double* wp = w.data();
-  round_to_float(wp, static_cast<std::size_t>(w.size()), w_float_, threads_);
+double SoftmaxLoss::value(const Eigen::VectorXd& w) {
+  const std::size_t k = k_, f = x_.cols(), stride = ColumnMatrix::row_stride(k);
+  round_to_float(w.data(), static_cast<std::size_t>(w.size()), w_float_, threads_);
   // Forward pass: each row writes only its own slots (unlabelled rows keep
   // their zero residual and loss).
   for_each_labelled_row(x_, w_float_.data(), k, y_, threads_, scores_, [&](std::size_t i, const double* p) {
@@ -41,8 +40,15 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
   });
   double loss = 0.0;
   for (double l : row_loss_) loss += l;  // fixed order: deterministic
-  // Gradient: each thread owns a column range and adds its columns' rows in
-  // row order, so every sum has the same order whatever the thread count.
+  const double sq = w.head(static_cast<Eigen::Index>(f * k)).squaredNorm();
+  return loss + 0.5 * reg_ * sq;
+}
+
+void SoftmaxLoss::gradient(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
+  const std::size_t n = x_.rows(), k = k_, f = x_.cols(), stride = ColumnMatrix::row_stride(k);
+  const double* wp = w.data();
+  // Each thread owns a column range and adds its columns' rows in row
+  // order, so every sum has the same order whatever the thread count.
   double* g = grad.data();
   parallel_slices(col_split_.size() - 1, threads_, [&](std::size_t, std::size_t pb, std::size_t pe) {
     for (std::size_t part = pb; part < pe; ++part) {
@@ -51,12 +57,10 @@ double SoftmaxLoss::evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) {
       x_.add_gradients(lo, hi, residual_.data(), k, g);
     }
   }, Workers::kPooled);
-  double sq = w.head(static_cast<Eigen::Index>(f * k)).squaredNorm();
   double* gb = g + f * k;
   for (std::size_t c = 0; c < k; ++c) gb[c] = 0.0;
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < k; ++c) gb[c] += residual_[i * stride + c];
-  return loss + 0.5 * reg_ * sq;
 }
 
 }  // namespace rasid

@@ -18,7 +18,9 @@ class SoftmaxLoss final : public Objective {
               int threads);
 
   Eigen::Index dim() const override { return static_cast<Eigen::Index>((x_.cols() + 1) * k_); }
-  double evaluate(const Eigen::VectorXd& w, Eigen::VectorXd& grad) override;
+  // The forward pass: also keeps each row's residual for gradient().
+  double value(const Eigen::VectorXd& w) override;
+  void gradient(const Eigen::VectorXd& w, Eigen::VectorXd& grad) override;
 
  private:
   const ColumnMatrix& x_;
