@@ -89,6 +89,16 @@ void sort_unique(std::vector<std::uint64_t>& v) {
 
 }  // namespace
 
+// Inline here, ahead of every use: both run for each n-gram the memo maps.
+inline std::int64_t FeatureExtractor::map_id(std::uint64_t hash) const {
+  const std::uint32_t bucket = static_cast<std::uint32_t>(hash) & config_.bucket_mask();
+  return vocabulary_ ? vocabulary_->column(bucket) : static_cast<std::int64_t>(bucket);
+}
+
+inline void FeatureExtractor::prefetch_id(std::uint64_t hash) const {
+  if (vocabulary_) vocabulary_->prefetch(static_cast<std::uint32_t>(hash) & config_.bucket_mask());
+}
+
 // Counts feature buckets into DocFeatures; the fast path.
 struct FeatureExtractor::CountingEmit {
   DocFeatures& out;
@@ -185,15 +195,6 @@ void FeatureExtractor::for_each_char_ngram(std::string_view token, std::uint64_t
       fn(hash_bytes(g, seed), g);
     }
   }
-}
-
-std::int64_t FeatureExtractor::map_id(std::uint64_t hash) const {
-  const std::uint32_t bucket = static_cast<std::uint32_t>(hash) & config_.bucket_mask();
-  return vocabulary_ ? vocabulary_->column(bucket) : static_cast<std::int64_t>(bucket);
-}
-
-void FeatureExtractor::prefetch_id(std::uint64_t hash) const {
-  if (vocabulary_) vocabulary_->prefetch(static_cast<std::uint32_t>(hash) & config_.bucket_mask());
 }
 
 void FeatureExtractor::use_vocabulary(const Vocabulary* vocabulary) {

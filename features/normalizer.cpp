@@ -159,7 +159,7 @@ std::string Normalizer::map_code_point(char32_t cp) const {
   return out;
 }
 
-std::uint32_t Normalizer::lookup(char32_t cp, std::vector<char32_t>& scratch, const char32_t*& pool) const {
+inline std::uint32_t Normalizer::lookup(char32_t cp, std::vector<char32_t>& scratch, const char32_t*& pool) const {
   if (cp < 0x10000) {
     pool = pool_.data();
     return table_[cp];
