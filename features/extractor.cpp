@@ -245,13 +245,15 @@ void FeatureExtractor::add_pending_tokens(TokenCache& cache, CountingEmit& emit)
 template <class Emit>
 void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint64_t char_seed,
                                     std::uint64_t word_seed, Emit& emit) {
-  word_hashes_.clear();
+  const int side = char_seed == kChar ? 0 : 1;
+  std::vector<std::uint64_t>& word_hashes = word_hashes_[side];
+  word_hashes.clear();
   word_ids_.clear();
   if constexpr (Emit::kCacheable) {
     // Character n-grams are counted once per distinct token, weighted by
     // its occurrences. Tokens are taken in order of first occurrence, so
     // every id still enters the counts where it first occurs in the text.
-    TokenCache& cache = cache_[char_seed == kChar ? 0 : 1];
+    TokenCache& cache = cache_[side];
     // Memo keys first, so that the memo slots of all tokens load at once.
     token_keys_.clear();
     for (const Token& t : tokens) {
@@ -274,7 +276,7 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
         pending_tokens_.push_back(index);
         cache.prefetch_ids(e);  // memo ids are scattered over megabytes
       }
-      word_hashes_.push_back(e.word_hash);
+      word_hashes.push_back(e.word_hash);
       word_ids_.push_back(e.word_id);
     }
     add_pending_tokens(cache, emit);
@@ -282,7 +284,7 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
     for (const Token& t : tokens) {
       if (config_.char_max > 0)
         for_each_char_ngram(t.text, char_seed, [&](std::uint64_t h, std::string_view g) { emit.ngram(h, char_seed, g); });
-      word_hashes_.push_back(hash_bytes(t.text, word_seed));
+      word_hashes.push_back(hash_bytes(t.text, word_seed));
     }
   }
   if (config_.word_ngrams > 0) {
@@ -291,9 +293,9 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
     // instead of waiting for each in turn.
     gram_hashes_.clear();
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-      std::uint64_t h = word_hashes_[i];
+      std::uint64_t h = word_hashes[i];
       for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
-        h = hash_pair(h, word_hashes_[i + n - 1], word_seed + static_cast<std::uint64_t>(n));
+        h = hash_pair(h, word_hashes[i + n - 1], word_seed + static_cast<std::uint64_t>(n));
         gram_hashes_.push_back(h);
         emit.prefetch(h);
       }
@@ -303,7 +305,7 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
       if constexpr (Emit::kCacheable)
         emit.add_id(word_ids_[i]);  // the memo already mapped the word
       else
-        emit.ngram(word_hashes_[i], word_seed, tokens[i].text);
+        emit.ngram(word_hashes[i], word_seed, tokens[i].text);
       for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
         std::string_view before_last = tokens[i + n - 2].text;
         std::string_view head(tokens[i].text.data(), static_cast<std::size_t>(before_last.data() + before_last.size() -
@@ -331,23 +333,30 @@ void FeatureExtractor::visit(std::string_view text, std::string_view claim, Emit
 
   // Which text words the claim shares and which are new: the words that
   // change between a claim and its report carry agree/disagree.
+  // The text side's word hashes are already those of kWord; the claim's
+  // are hashed once here, for both their uses.
+  const std::vector<std::uint64_t>& text_hashes = word_hashes_[0];
+  claim_word_hashes_.clear();
+  for (const Token& t : claim_tokens_) claim_word_hashes_.push_back(t.is_word ? hash_bytes(t.text, kWord) : 0);
   std::vector<std::uint64_t> claim_words, text_words;
-  for (const Token& t : claim_tokens_)
-    if (t.is_word) claim_words.push_back(hash_bytes(t.text, kWord));
-  for (const Token& t : text_tokens_)
-    if (t.is_word) text_words.push_back(hash_bytes(t.text, kWord));
+  for (std::size_t i = 0; i < claim_tokens_.size(); ++i)
+    if (claim_tokens_[i].is_word) claim_words.push_back(claim_word_hashes_[i]);
+  for (std::size_t i = 0; i < text_tokens_.size(); ++i)
+    if (text_tokens_[i].is_word) text_words.push_back(text_hashes[i]);
   sort_unique(claim_words);
   sort_unique(text_words);
   std::vector<std::string_view> added, dropped;
-  for (const Token& t : text_tokens_) {
+  for (std::size_t i = 0; i < text_tokens_.size(); ++i) {
+    const Token& t = text_tokens_[i];
     if (!t.is_word) continue;
-    bool shared = std::binary_search(claim_words.begin(), claim_words.end(), hash_bytes(t.text, kWord));
+    bool shared = std::binary_search(claim_words.begin(), claim_words.end(), text_hashes[i]);
     std::uint64_t family = shared ? kShared : kNovel;
     emit.ngram(hash_bytes(t.text, family), family, t.text);
     if (!shared) added.push_back(t.text);
   }
-  for (const Token& t : claim_tokens_) {
-    if (!t.is_word || std::binary_search(text_words.begin(), text_words.end(), hash_bytes(t.text, kWord))) continue;
+  for (std::size_t i = 0; i < claim_tokens_.size(); ++i) {
+    const Token& t = claim_tokens_[i];
+    if (!t.is_word || std::binary_search(text_words.begin(), text_words.end(), claim_word_hashes_[i])) continue;
     emit.ngram(hash_bytes(t.text, kDropped), kDropped, t.text);
     dropped.push_back(t.text);
   }

@@ -81,7 +81,9 @@ class FeatureExtractor {
   std::string norm_text_, norm_claim_, padded_;
   std::vector<Token> text_tokens_, claim_tokens_;
   std::vector<std::uint32_t> cp_offsets_;
-  std::vector<std::uint64_t> word_hashes_;  // per token of the current side
+  // Per token of each side (text, claim), hashed as a word of that side.
+  std::vector<std::uint64_t> word_hashes_[2];
+  std::vector<std::uint64_t> claim_word_hashes_;  // per claim token, hashed as a text word
   std::vector<std::int32_t> word_ids_;       // per token; extract() only
   std::vector<std::uint64_t> token_keys_;    // per token: its memo key; extract() only
   std::vector<std::uint64_t> gram_hashes_;   // word n-grams longer than one word
