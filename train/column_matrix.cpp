@@ -1,40 +1,30 @@
 #include "train/column_matrix.h"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <type_traits>
 
 #include "common/parallel.h"
 #include "train/class_count.h"
+#include "train/vector_lanes.h"
 
 namespace rasid {
 
 namespace {
-
-// One row's scores or residuals, padded to whole vectors (GCC/Clang vector
-// extension): lane by lane the same multiply and add as a scalar loop, so
-// the sums are bit for bit those of one.
-using Float2 = float __attribute__((vector_size(8)));
-using Float4 = float __attribute__((vector_size(16)));
-using Float8 = float __attribute__((vector_size(32)));
-using Double2 = double __attribute__((vector_size(16)));
 
 template <std::size_t K, class Weight>
 void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::size_t* end,
                       const std::int32_t* row, const float* val, const Weight* w, std::size_t k, float* s) {
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K);
+    // One row's scores padded to a whole vector (train/vector_lanes.h).
     using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
     for (std::size_t j = 0; j < n_cols; ++j) {
       Lanes wl = {};  // padding lanes add 0
       for (std::size_t c = 0; c < K; ++c) wl[c] = static_cast<float>(w[j * K + c]);
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * S;
-        Lanes cur;
-        std::memcpy(&cur, si, sizeof cur);
-        cur += val[t] * wl;
-        std::memcpy(si, &cur, sizeof cur);
+        store_lanes(si, load_lanes<Lanes>(si) + val[t] * wl);
       }
     }
   } else {
@@ -60,11 +50,7 @@ void gradients_by_column(std::size_t lo, std::size_t hi, const std::size_t* ptr,
       for (std::size_t t = ptr[j]; t < ptr[j + 1]; ++t) {
         const double v = val[t];
         const double* rr = r + static_cast<std::size_t>(row[t]) * S;
-        for (std::size_t h = 0; h < H; ++h) {
-          Double2 rh;
-          std::memcpy(&rh, rr + 2 * h, sizeof rh);
-          acc[h] += v * rh;
-        }
+        for (std::size_t h = 0; h < H; ++h) acc[h] += v * load_lanes<Double2>(rr + 2 * h);
       }
       for (std::size_t c = 0; c < K; ++c) gj[c] = acc[c / 2][c % 2];
     }

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <deque>
 #include <vector>
 
 #include "common/parallel.h"
+#include "train/vector_lanes.h"
 
 namespace rasid {
 
@@ -43,18 +43,12 @@ std::array<double, N> chunked_sums(std::size_t n, int threads, Chunk&& chunk) {
 // addition to the previous one and run at the adder's latency.
 constexpr std::size_t kLanes = 4;
 
-// Two doubles in one SSE register (GCC/Clang vector extension): lanes 0-1
-// and 2-3 of a four-lane sum, so the dot products below run two elements
-// per instruction with the same additions as four scalar lanes.
-using Double2 = double __attribute__((vector_size(16)));
-
-Double2 load2(const double* p) {
-  Double2 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
+// Two doubles in one SSE register (Double2): lanes 0-1 and 2-3 of a
+// four-lane sum, so the dot products below run two elements per
+// instruction with the same additions as four scalar lanes.
+Double2 load2(const double* p) { return load_lanes<Double2>(p); }
 Double2 load2(const float* p) { return Double2{static_cast<double>(p[0]), static_cast<double>(p[1])}; }
-void store2(double* p, Double2 v) { std::memcpy(p, &v, sizeof v); }
+void store2(double* p, Double2 v) { store_lanes(p, v); }
 
 // d = (d + a * x) * scale over [begin, end); returns z . d summed in four
 // lanes. (scale 1 is exact: no rounding.)

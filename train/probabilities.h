@@ -10,10 +10,6 @@
 
 namespace rasid {
 
-// out = w rounded to float, element by element: the weights a saved model
-// holds, and half the memory traffic of double for the passes over them.
-void round_to_float(const double* w, std::size_t n, std::vector<float>& out, int threads);
-
 // p = softmax(s) over k scores, computed in double.
 void softmax_of(const float* s, std::size_t k, double* p);
 

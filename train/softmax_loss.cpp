@@ -29,7 +29,11 @@ SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::ve
 
 double SoftmaxLoss::value(const Eigen::VectorXd& w) {
   const std::size_t k = k_, f = x_.cols(), stride = ColumnMatrix::row_stride(k);
-  round_to_float(w.data(), static_cast<std::size_t>(w.size()), w_float_, threads_);
+  const double* wp = w.data();
+  w_float_.resize(static_cast<std::size_t>(w.size()));
+  parallel_for(w_float_.size(), threads_, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) w_float_[i] = static_cast<float>(wp[i]);
+  }, Workers::kPooled);
   // Forward pass: each row writes only its own slots (unlabelled rows keep
   // their zero residual and loss).
   for_each_labelled_row(x_, w_float_.data(), k, y_, threads_, scores_, [&](std::size_t i, const double* p) {
