@@ -9,30 +9,35 @@
 namespace rasid {
 
 Vocabulary Vocabulary::fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config) {
-  const std::size_t nb = std::size_t{1} << config.bucket_bits;
-  std::vector<std::uint32_t> df(nb, 0);
-  std::vector<std::uint8_t> is_extra(nb, 0);
+  // Per bucket: its document frequency, and a flag bit for buckets that hold
+  // a pair-overlap indicator. One 4-byte table, whose memory then becomes the
+  // bucket -> column lookup: on small corpora, fresh memory (zeroed page by
+  // page by the kernel) is a large part of the time, so none is asked for twice.
+  constexpr std::int32_t kExtra = std::int32_t{1} << 30;
+  if (docs.size() >= static_cast<std::size_t>(kExtra))
+    throw InputError("too many training documents for one vocabulary (at most 2^30 - 1)");
+  std::vector<std::int32_t> df(std::size_t{1} << config.bucket_bits, 0);
   for (const DocFeatures& d : docs) {
     for (const auto& [b, c] : d.counts) ++df[b];
-    for (const auto& [b, v] : d.extras) {
-      ++df[b];
-      is_extra[b] = 1;
-    }
+    for (const auto& [b, v] : d.extras) df[b] = (df[b] + 1) | kExtra;
   }
+  const auto count = [&](std::uint32_t b) { return df[b] & (kExtra - 1); };
   // Most frequent buckets first (ties by bucket): the weights that almost
   // every document touches then share a few cache lines in training and
   // prediction, instead of being scattered over the whole matrix.
   std::vector<std::uint32_t> kept;
-  for (std::uint32_t b = 0; b < nb; ++b)
-    if (df[b] > 0 && (is_extra[b] || df[b] >= static_cast<std::uint32_t>(config.min_df))) kept.push_back(b);
-  std::stable_sort(kept.begin(), kept.end(), [&](std::uint32_t a, std::uint32_t b) { return df[a] > df[b]; });
+  for (std::uint32_t b = 0; b < df.size(); ++b)
+    if (df[b] > 0 && (df[b] & kExtra || count(b) >= config.min_df)) kept.push_back(b);
+  std::stable_sort(kept.begin(), kept.end(), [&](std::uint32_t a, std::uint32_t b) { return count(a) > count(b); });
   Vocabulary v;
   const double n = static_cast<double>(docs.size());
   v.buckets_ = std::move(kept);
   v.idf_.reserve(v.buckets_.size());
   for (std::uint32_t b : v.buckets_)
     // Smoothed idf, as if one extra document contained every term.
-    v.idf_.push_back(is_extra[b] ? 0.0f : static_cast<float>(std::log((1.0 + n) / (1.0 + df[b])) + 1.0));
+    v.idf_.push_back(df[b] & kExtra ? 0.0f : static_cast<float>(std::log((1.0 + n) / (1.0 + count(b))) + 1.0));
+  v.lookup_ = std::move(df);  // index() reuses its memory
+  v.index(config.bucket_bits);
   return v;
 }
 

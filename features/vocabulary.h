@@ -16,10 +16,12 @@ class Vocabulary {
 
   // Document frequencies from training documents; keeps buckets seen in at
   // least `config.min_df` of them (pair-overlap indicators: in at least one).
+  // The result is indexed for config.bucket_bits.
   static Vocabulary fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config);
 
-  // Builds the bucket → column lookup; needed before transform(). Throws
-  // ModelError for a bucket outside the space or listed twice.
+  // Builds the bucket → column lookup; needed before transform() (fit()
+  // does it). Throws ModelError for a bucket outside the space or listed
+  // twice.
   void index(int bucket_bits);
 
   // Column of a bucket, or -1 when the bucket is not kept.

@@ -135,7 +135,6 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     if (model.vocabulary.size() == 0)  // a 0-column model would only ever answer its prior
       throw InputError(train.source + ": no features: no n-gram of the normalised texts is in at least --min-df (" +
                        std::to_string(opt.features.min_df) + ") documents");
-    model.vocabulary.index(opt.features.bucket_bits);
     x = ColumnMatrix::from_documents(std::move(docs), model.vocabulary, opt.features.sublinear_tf,
                                      static_cast<std::size_t>(threads), threads);
   }
