@@ -12,14 +12,16 @@ namespace rasid {
 
 namespace {
 
+// Walks only the columns listed in `cols` (those with entries in the part).
 template <std::size_t K, class Weight>
-void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::size_t* end,
+void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* begin, const std::size_t* end,
                       const std::int32_t* row, const float* val, const Weight* w, std::size_t k, float* s) {
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K);
     // One row's scores padded to a whole vector (train/vector_lanes.h).
     using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
-    for (std::size_t j = 0; j < n_cols; ++j) {
+    for (const std::int32_t col : cols) {
+      const auto j = static_cast<std::size_t>(col);
       Lanes wl = {};  // padding lanes add 0
       for (std::size_t c = 0; c < K; ++c) wl[c] = static_cast<float>(w[j * K + c]);
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
@@ -28,7 +30,8 @@ void scores_by_column(std::size_t n_cols, const std::size_t* begin, const std::s
       }
     }
   } else {
-    for (std::size_t j = 0; j < n_cols; ++j) {
+    for (const std::int32_t col : cols) {
+      const auto j = static_cast<std::size_t>(col);
       const Weight* wj = w + j * k;
       for (std::size_t t = begin[j]; t < end[j]; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * k;
@@ -97,6 +100,10 @@ void ColumnMatrix::build(std::vector<std::size_t> row_end, std::size_t parts, in
       }
     }
   });
+  part_cols_.assign(p, {});
+  for (std::size_t q = 0; q < p; ++q)
+    for (std::size_t j = 0; j < f; ++j)
+      if (count[q][j] > 0) part_cols_[q].push_back(static_cast<std::int32_t>(j));
   col_ptr_.assign(f + 1, 0);
   for (std::size_t q = 0; q < p; ++q)
     for (std::size_t j = 0; j < f; ++j) col_ptr_[j + 1] += count[q][j];
@@ -173,7 +180,8 @@ const std::size_t* ColumnMatrix::entry_begin(std::size_t part) const {
 template <class Weight>
 void ColumnMatrix::add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const {
   with_class_count(k, [&](auto K) {
-    scores_by_column<K()>(n_cols_, entry_begin(part), entry_begin(part + 1), row_.data(), val_.data(), w, k, s);
+    scores_by_column<K()>(part_cols_[part], entry_begin(part), entry_begin(part + 1), row_.data(), val_.data(), w, k,
+                          s);
   });
 }
 

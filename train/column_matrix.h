@@ -24,7 +24,7 @@ class ColumnMatrix {
   // (one per thread) for add_scores(); parts() says how many there are.
   // Each part keeps a start offset per column (8 bytes x columns).
   ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads = 1);
-  ColumnMatrix() : col_ptr_(1, 0), row_split_(2, 0) {}  // no rows, no columns
+  ColumnMatrix() : col_ptr_(1, 0), row_split_(2, 0), part_cols_(1) {}  // no rows, no columns
 
   // The tf-idf rows of `docs`, consuming them as it goes: no row-major copy
   // of the whole matrix is ever made, so peak memory stays at about one
@@ -82,6 +82,10 @@ class ColumnMatrix {
   std::vector<float> val_;
   std::vector<std::size_t> row_split_;
   std::vector<std::vector<std::size_t>> inner_begin_;  // entry_begin of parts 1 .. parts()-1
+  // Per part, the columns with entries in it, ascending: the forward pass
+  // skips the others (most columns of a small dev set's part are empty, and
+  // each column visited costs about as much as several entries).
+  std::vector<std::vector<std::int32_t>> part_cols_;
 };
 
 }  // namespace rasid
