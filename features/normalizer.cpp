@@ -76,7 +76,7 @@ void Normalizer::apply_rules(std::u32string_view in, std::u32string& out) const 
       continue;
     }
     switch (c) {
-      case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672: case 0x0673: case 0x0675:
+      case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672: case 0x0673:
         out.push_back(0x0627);  // alef variants → bare alef
         continue;
       case 0x0649: case 0x06CC: case 0x06D0: case 0x06D2: case 0x06D3:
