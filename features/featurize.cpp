@@ -30,7 +30,11 @@ CsrMatrix to_matrix(std::vector<DocFeatures>&& docs, const Vocabulary& vocab, bo
   // instead of growing next to a second copy of every row.
   std::vector<std::size_t> len(docs.size());
   parallel_for(docs.size(), threads, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) len[i] = vocab.kept(docs[i]);
+    std::vector<std::int32_t> cols;
+    for (std::size_t i = b; i < e; ++i) {
+      vocab.columns(docs[i], cols);
+      len[i] = cols.size();
+    }
   });
   m.ptr.resize(docs.size() + 1);
   for (std::size_t i = 0; i < docs.size(); ++i) m.ptr[i + 1] = m.ptr[i] + len[i];

@@ -71,13 +71,6 @@ void Vocabulary::retain(const std::vector<std::int32_t>& columns) {
   }
 }
 
-std::size_t Vocabulary::kept(const DocFeatures& doc) const {
-  std::size_t n = 0;
-  for (const auto& [id, count] : doc.counts) n += column_of(doc, id) >= 0;
-  for (const auto& [id, value] : doc.extras) n += column_of(doc, id) >= 0;
-  return n;
-}
-
 void Vocabulary::columns(const DocFeatures& doc, std::vector<std::int32_t>& cols) const {
   cols.clear();
   for (const auto& [id, count] : doc.counts)

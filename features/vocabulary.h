@@ -37,9 +37,6 @@ class Vocabulary {
     if (kept_bits_[bucket >> 6] >> (bucket & 63) & 1) __builtin_prefetch(&lookup_[bucket]);
   }
 
-  // Number of entries transform() will produce for `doc`.
-  std::size_t kept(const DocFeatures& doc) const;
-
   // The columns of the entries transform() will produce, in its order,
   // without computing their values.
   void columns(const DocFeatures& doc, std::vector<std::int32_t>& cols) const;
