@@ -22,6 +22,10 @@ const icu::Normalizer2& nfkc_casefold() {
 }
 
 std::u32string icu_normalize_code_point(char32_t cp) {
+  // Most code points are inert (their own normal form, whatever surrounds
+  // them): answering those without building ICU strings makes the table
+  // (built at every start) several times faster.
+  if (nfkc_casefold().isInert(static_cast<UChar32>(cp))) return std::u32string(1, cp);
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString s(static_cast<UChar32>(cp));
   icu::UnicodeString folded = nfkc_casefold().normalize(s, status);
