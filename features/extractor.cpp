@@ -249,16 +249,36 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
       }
     }
     const std::uint64_t* gram = gram_hashes_.data();
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      if constexpr (Emit::kCacheable)
-        emit.add_id(word_ids_[i]);  // the memo already mapped the word
-      else
+    if constexpr (Emit::kCacheable) {
+      // The ids of a block of tokens first, in a loop of their own:
+      // interleaved with the counting, whose branches are hard to predict,
+      // few vocabulary loads were in flight at a time. Blocks keep the
+      // scratch small however long the document.
+      constexpr std::size_t kBlockTokens = 256;
+      word_gram_ids_.resize(kBlockTokens * static_cast<std::size_t>(config_.word_ngrams));
+      std::uint32_t* ids = word_gram_ids_.data();
+      for (std::size_t i = 0; i < tokens.size();) {
+        std::size_t kept = 0;
+        const auto keep = [&](std::int64_t id) {  // without a branch: most bigrams are dropped at prediction
+          ids[kept] = static_cast<std::uint32_t>(id);
+          kept += id >= 0;
+        };
+        for (const std::size_t end = std::min(tokens.size(), i + kBlockTokens); i < end; ++i) {
+          keep(word_ids_[i]);  // the memo already mapped the word
+          for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) keep(map_id(*gram++));
+        }
+        emit.counter.add_all(ids, kept, 1);
+      }
+    } else {
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
         emit.ngram(word_hashes[i], word_seed, tokens[i].text);
-      for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
-        std::string_view before_last = tokens[i + n - 2].text;
-        std::string_view head(tokens[i].text.data(), static_cast<std::size_t>(before_last.data() + before_last.size() -
-                                                                            tokens[i].text.data()));
-        emit.ngram(*gram++, word_seed, head, tokens[i + n - 1].text);
+        for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
+          std::string_view before_last = tokens[i + n - 2].text;
+          std::string_view head(tokens[i].text.data(), static_cast<std::size_t>(before_last.data() +
+                                                                                before_last.size() -
+                                                                                tokens[i].text.data()));
+          emit.ngram(*gram++, word_seed, head, tokens[i + n - 1].text);
+        }
       }
     }
   }

@@ -84,6 +84,7 @@ class FeatureExtractor {
   std::vector<std::int32_t> word_ids_;       // per token; extract() only
   std::vector<std::uint64_t> token_keys_;    // per token: its memo key; extract() only
   std::vector<std::uint64_t> gram_hashes_;   // word n-grams longer than one word
+  std::vector<std::uint32_t> word_gram_ids_;  // kept ids of words and word n-grams; extract() only
   std::vector<std::uint32_t> pending_tokens_;  // distinct memo entries, first occurrence first
   FeatureCounter counter_;  // extract() only
   const class Vocabulary* vocabulary_ = nullptr;
