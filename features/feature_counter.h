@@ -1,6 +1,7 @@
 // Per-document term frequencies of feature ids, in order of first
 // occurrence: the extractor's innermost loop, run for every n-gram id.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -37,9 +38,12 @@ class FeatureCounter {
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint32_t id = ids[i];
       std::uint32_t s = (id * kMul) >> shift;
-      while (slots[s].count != 0 && slots[s].id != id) s = (s + 1) & mask;
       // No branch on whether the id is new: that is a coin toss per n-gram,
-      // and mispredicting it costs more than the unconditional stores.
+      // and mispredicting it costs more than the unconditional stores. The
+      // probe's one condition, zero when the slot is empty or holds `id`
+      // (compilers split `empty || holds id` into two branches), is
+      // false only past another id.
+      while (std::min(slots[s].count, slots[s].id ^ id) != 0) s = (s + 1) & mask;
       Slot& slot = slots[s];
       const bool is_new = slot.count == 0;
       slot.id = id;
