@@ -208,7 +208,13 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
       token_keys_.push_back(hash_bytes(t.text, char_seed));
       cache.prefetch_slot(token_keys_.back());
     }
+    // Then, a few tokens ahead of find(), what it reads next: the entry of
+    // the token in its slot, and later that token's text. Each comes from
+    // megabytes of memo, so waiting for them in turn stalled every lookup.
+    constexpr std::size_t kEntriesAhead = 16, kTextsAhead = 8;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (i + kEntriesAhead < tokens.size()) cache.prefetch_entry(token_keys_[i + kEntriesAhead]);
+      if (i + kTextsAhead < tokens.size()) cache.prefetch_text(token_keys_[i + kTextsAhead]);
       const Token& t = tokens[i];
       const std::uint64_t key = token_keys_[i];
       std::uint32_t index = cache.find(t.text, key);
