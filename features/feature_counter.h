@@ -14,11 +14,11 @@ class FeatureCounter {
 
   void start() { shift_ = 32 - kInitialLog2; }
 
-  // Room for `more` new ids at most half full, made at once instead of by
-  // doubling step by step.
+  // Room for `more` new ids, made at once instead of by doubling step by
+  // step.
   void reserve(std::size_t more) {
     std::size_t log2 = 32 - shift_;
-    while ((size_ + more) * 2 > (std::size_t{1} << log2)) ++log2;
+    while ((size_ + more) * kSlotsPerId > (std::size_t{1} << log2)) ++log2;
     if (log2 != 32 - shift_) rehash(log2);
   }
 
@@ -72,15 +72,18 @@ class FeatureCounter {
     std::uint32_t count = 0;  // 0: empty
   };
   static constexpr std::uint32_t kMul = 0x9E3779B1u;
+  // A quarter full at most: probes passing another id, the one branch left
+  // to mispredict, are rarer than at half full, which measured faster
+  // despite the larger table.
+  static constexpr std::size_t kSlotsPerId = 4;
   // Each document starts with a small table: one sized for the largest
   // document so far would spread a short one over many cache lines.
   static constexpr std::uint32_t kInitialLog2 = 10;
 
   std::uint32_t capacity() const { return std::uint32_t{1} << (32 - shift_); }
-  // reserve() keeps the table at most half full.
   void grow_storage() {
     if (slots_.size() < capacity()) slots_.resize(capacity());
-    if (slot_of_entry_.size() < capacity() / 2) slot_of_entry_.resize(capacity() / 2);
+    if (slot_of_entry_.size() < capacity() / kSlotsPerId) slot_of_entry_.resize(capacity() / kSlotsPerId);
   }
   // Every slot not holding one of the document's entries is empty, so only
   // those are moved, however large the table once grew.
