@@ -72,7 +72,6 @@ struct TracingEmit {
     name = std::string("overlap:") + what + ">=0." + std::to_string(bin);
     sink(static_cast<std::uint32_t>(hash) & mask, name);
   }
-  void finish() {}
 };
 
 double overlap_fraction(const std::vector<std::uint64_t>& of, const std::vector<std::uint64_t>& in) {
@@ -102,60 +101,14 @@ inline void FeatureExtractor::prefetch_id(std::uint64_t hash) const {
 // Counts feature buckets into DocFeatures; the fast path.
 struct FeatureExtractor::CountingEmit {
   DocFeatures& out;
-  // Open addressing; a slot holds its bucket, so a probe reads one array.
-  std::vector<CounterSlot>& slots;
-  std::vector<std::uint32_t>& slot_of_entry;
-  std::uint32_t& shift;
+  FeatureCounter& counter;
   const FeatureExtractor& ex;
 
   static constexpr bool kCacheable = true;
-  static constexpr std::uint32_t kMul = 0x9E3779B1u;
 
-  // Each document starts with a small table: one sized for the largest
-  // document so far would spread a short one over many cache lines.
-  static constexpr std::uint32_t kInitialLog2 = 10;
-  void start() { shift = 32 - kInitialLog2; }
-  std::size_t capacity() const { return std::size_t{1} << (32 - shift); }
-  // Room for `more` new entries at most half full.
-  void reserve(std::size_t more) {
-    std::size_t log2 = 32 - shift;
-    while ((out.counts.size() + more) * 2 > (std::size_t{1} << log2)) ++log2;
-    if (log2 != 32 - shift) rehash(log2);
-  }
-  // Every slot not holding one of the document's entries is empty, so only
-  // those are cleared, however large the table once grew.
-  void rehash(std::size_t capacity_log2) {
-    for (std::size_t e = 0; e < out.counts.size(); ++e) slots[slot_of_entry[e]] = {};
-    shift = 32 - static_cast<std::uint32_t>(capacity_log2);
-    if (slots.size() < capacity()) slots.resize(capacity());
-    std::uint32_t m = static_cast<std::uint32_t>(capacity() - 1);
-    for (std::uint32_t e = 0; e < out.counts.size(); ++e) {
-      std::uint32_t s = (out.counts[e].first * kMul) >> shift;
-      while (slots[s].entry) s = (s + 1) & m;
-      slots[s] = {out.counts[e].first, e + 1};
-      slot_of_entry[e] = s;
-    }
-  }
-  // Adds `weight` occurrences of feature `id`; negative ids are dropped
-  // features. Weights are small whole numbers, so float sums stay exact and
-  // equal to adding one occurrence at a time.
-  void add_id(std::int64_t id, float weight = 1.0f) {
-    if (id < 0) return;
-    const std::uint32_t bucket = static_cast<std::uint32_t>(id);
-    std::uint32_t m = static_cast<std::uint32_t>(capacity() - 1);
-    std::uint32_t s = (bucket * kMul) >> shift;
-    for (; slots[s].entry; s = (s + 1) & m) {
-      if (slots[s].bucket == bucket) {
-        out.counts[slots[s].entry - 1].second += weight;
-        return;
-      }
-    }
-    std::uint32_t e = static_cast<std::uint32_t>(out.counts.size());
-    out.counts.emplace_back(bucket, weight);
-    if (slot_of_entry.size() <= e) slot_of_entry.resize(e + 1);
-    slots[s] = {bucket, e + 1};
-    slot_of_entry[e] = s;
-    if (out.counts.size() * 2 > capacity()) rehash(33 - shift);
+  // Negative ids are dropped features.
+  void add_id(std::int64_t id, std::uint32_t weight = 1) {
+    if (id >= 0) counter.add(static_cast<std::uint32_t>(id), weight);
   }
   void ngram(std::uint64_t hash, std::uint64_t, std::string_view, std::string_view = {}) { add_id(ex.map_id(hash)); }
   void prefetch(std::uint64_t hash) const { ex.prefetch_id(hash); }
@@ -163,15 +116,11 @@ struct FeatureExtractor::CountingEmit {
     std::int64_t id = ex.map_id(hash);
     if (id >= 0) out.extras.emplace_back(static_cast<std::uint32_t>(id), 1.0f);
   }
-  void finish() {  // leave the table empty for the next document
-    for (std::size_t e = 0; e < out.counts.size(); ++e) slots[slot_of_entry[e]] = {};
-  }
 };
 
 FeatureExtractor::FeatureExtractor(const FeatureConfig& config)
     : config_(config), normalizer_(Normalizer::get(config.normalizer)) {
   config_.validate();
-  counter_slots_.assign(std::size_t{1} << CountingEmit::kInitialLog2, {});
 }
 
 template <class Fn>
@@ -232,11 +181,10 @@ void FeatureExtractor::add_pending_tokens(TokenCache& cache, CountingEmit& emit)
     const TokenCache::Entry& e = cache.entry(index);
     occurrences += e.end - e.begin;
   }
-  emit.reserve(occurrences);  // grown once, not doubled step by step
+  emit.counter.reserve(occurrences);
   for (std::uint32_t index : pending_tokens_) {
     TokenCache::Entry& e = cache.entry(index);
-    const float weight = static_cast<float>(e.occurrences);
-    for (std::uint32_t i = e.begin; i < e.end; ++i) emit.add_id(ids[i], weight);
+    emit.counter.add_all(ids + e.begin, e.end - e.begin, e.occurrences);
     e.occurrences = 0;
   }
   pending_tokens_.clear();
@@ -260,7 +208,13 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
       token_keys_.push_back(hash_bytes(t.text, char_seed));
       cache.prefetch_slot(token_keys_.back());
     }
+    // Then, a few tokens ahead of find(), what it reads next: the entry of
+    // the token in its slot, and later that token's text. Each comes from
+    // megabytes of memo, so waiting for them in turn stalled every lookup.
+    constexpr std::size_t kEntriesAhead = 16, kTextsAhead = 8;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (i + kEntriesAhead < tokens.size()) cache.prefetch_entry(token_keys_[i + kEntriesAhead]);
+      if (i + kTextsAhead < tokens.size()) cache.prefetch_text(token_keys_[i + kTextsAhead]);
       const Token& t = tokens[i];
       const std::uint64_t key = token_keys_[i];
       std::uint32_t index = cache.find(t.text, key);
@@ -301,16 +255,36 @@ void FeatureExtractor::visit_tokens(const std::vector<Token>& tokens, std::uint6
       }
     }
     const std::uint64_t* gram = gram_hashes_.data();
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      if constexpr (Emit::kCacheable)
-        emit.add_id(word_ids_[i]);  // the memo already mapped the word
-      else
+    if constexpr (Emit::kCacheable) {
+      // The ids of a block of tokens first, in a loop of their own:
+      // interleaved with the counting, whose branches are hard to predict,
+      // few vocabulary loads were in flight at a time. Blocks keep the
+      // scratch small however long the document.
+      constexpr std::size_t kBlockTokens = 256;
+      word_gram_ids_.resize(kBlockTokens * static_cast<std::size_t>(config_.word_ngrams));
+      std::uint32_t* ids = word_gram_ids_.data();
+      for (std::size_t i = 0; i < tokens.size();) {
+        std::size_t kept = 0;
+        const auto keep = [&](std::int64_t id) {  // without a branch: most bigrams are dropped at prediction
+          ids[kept] = static_cast<std::uint32_t>(id);
+          kept += id >= 0;
+        };
+        for (const std::size_t end = std::min(tokens.size(), i + kBlockTokens); i < end; ++i) {
+          keep(word_ids_[i]);  // the memo already mapped the word
+          for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) keep(map_id(*gram++));
+        }
+        emit.counter.add_all(ids, kept, 1);
+      }
+    } else {
+      for (std::size_t i = 0; i < tokens.size(); ++i) {
         emit.ngram(word_hashes[i], word_seed, tokens[i].text);
-      for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
-        std::string_view before_last = tokens[i + n - 2].text;
-        std::string_view head(tokens[i].text.data(), static_cast<std::size_t>(before_last.data() + before_last.size() -
-                                                                            tokens[i].text.data()));
-        emit.ngram(*gram++, word_seed, head, tokens[i + n - 1].text);
+        for (int n = 2; n <= config_.word_ngrams && i + n <= tokens.size(); ++n) {
+          std::string_view before_last = tokens[i + n - 2].text;
+          std::string_view head(tokens[i].text.data(), static_cast<std::size_t>(before_last.data() +
+                                                                                before_last.size() -
+                                                                                tokens[i].text.data()));
+          emit.ngram(*gram++, word_seed, head, tokens[i + n - 1].text);
+        }
       }
     }
   }
@@ -380,10 +354,10 @@ void FeatureExtractor::visit(std::string_view text, std::string_view claim, Emit
 void FeatureExtractor::extract(std::string_view text, std::string_view claim, DocFeatures& out) {
   out.clear();
   out.columns = vocabulary_ != nullptr;
-  CountingEmit emit{out, counter_slots_, slot_of_entry_, shift_, *this};
-  emit.start();
+  counter_.start();
+  CountingEmit emit{out, counter_, *this};
   visit(text, claim, emit);
-  emit.finish();
+  counter_.finish(out.counts);
 }
 
 void FeatureExtractor::trace(std::string_view text, std::string_view claim,

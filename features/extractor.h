@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "features/feature_config.h"
+#include "features/feature_counter.h"
 #include "features/token_cache.h"
 #include "features/tokenizer.h"
 
@@ -56,10 +57,6 @@ class FeatureExtractor {
 
  private:
   struct CountingEmit;  // extract()'s counting, in extractor.cpp
-  struct CounterSlot {
-    std::uint32_t bucket = 0;
-    std::uint32_t entry = 0;  // index in DocFeatures::counts + 1; 0 when empty
-  };
   template <class Emit>
   void visit(std::string_view text, std::string_view claim, Emit& emit);
   template <class Emit>
@@ -87,11 +84,9 @@ class FeatureExtractor {
   std::vector<std::int32_t> word_ids_;       // per token; extract() only
   std::vector<std::uint64_t> token_keys_;    // per token: its memo key; extract() only
   std::vector<std::uint64_t> gram_hashes_;   // word n-grams longer than one word
+  std::vector<std::uint32_t> word_gram_ids_;  // kept ids of words and word n-grams; extract() only
   std::vector<std::uint32_t> pending_tokens_;  // distinct memo entries, first occurrence first
-  // Open-addressing counter keyed by bucket; cleared per document.
-  std::vector<CounterSlot> counter_slots_;
-  std::vector<std::uint32_t> slot_of_entry_;
-  std::uint32_t shift_ = 0;
+  FeatureCounter counter_;  // extract() only
   const class Vocabulary* vocabulary_ = nullptr;
   TokenCache cache_[2];  // text side, claim side
 };

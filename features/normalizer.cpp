@@ -175,53 +175,60 @@ inline std::uint32_t Normalizer::lookup(char32_t cp, std::vector<char32_t>& scra
   return e;
 }
 
-void Normalizer::run_table(std::string_view in, std::string& out) const {
+template <bool kStopAtComposing>
+bool Normalizer::run_table(std::string_view in, std::string& out) const {
+  // Written through a pointer into room made ahead, grown when short:
+  // appending byte by byte reloaded the string's size after every byte, as
+  // a char store may alias it. Valid text rarely grows, so `in`'s size is
+  // usually room enough.
   const std::size_t start = out.size();
+  out.resize(start + in.size() + utf8::kMaxBytes);
+  char* p = &out[start];
+  char* room_end = &out[0] + out.size();
   bool last_space = true;  // drops leading white space
   auto emit = [&](char32_t c) {
+    if (room_end - p < static_cast<std::ptrdiff_t>(utf8::kMaxBytes)) {
+      const std::size_t used = static_cast<std::size_t>(p - &out[0]);
+      out.resize(out.size() * 2);
+      p = &out[0] + used;
+      room_end = &out[0] + out.size();
+    }
     if (c == U' ') {
-      if (!last_space) out.push_back(' ');
+      if (!last_space) *p++ = ' ';
       last_space = true;
       return;
     }
-    utf8::append(out, c);
+    p = utf8::write(p, c);
     last_space = false;
   };
   std::vector<char32_t> scratch_pool;
   std::size_t i = 0;
   while (i < in.size()) {
+    const bool ascii = static_cast<unsigned char>(in[i]) < 0x80;  // none composes
     const char32_t* pool;
     const std::uint32_t e = lookup(utf8::decode(in, i), scratch_pool, pool);
+    if (kStopAtComposing && !ascii && (e & kComposes)) return false;
     switch ((e >> kKindShift) & 3u) {
       case kMap: emit(e & 0xFFFFFFu); break;
       case kDelete: break;
       default: {
-        const char32_t* p = pool + (e & 0xFFFFFFu);
-        for (char32_t k = 1; k <= p[0]; ++k) emit(p[k]);
+        const char32_t* expansion = pool + (e & 0xFFFFFFu);
+        for (char32_t k = 1; k <= expansion[0]; ++k) emit(expansion[k]);
       }
     }
   }
+  out.resize(static_cast<std::size_t>(p - &out[0]));
   if (out.size() > start && out.back() == ' ') out.pop_back();
+  return true;
 }
 
 void Normalizer::normalize(std::string_view in, std::string& out) const {
   // Composition is the one rule a per-code-point table cannot express; it is
-  // rare in news text, so only documents that need it pay for ICU.
-  bool needs_icu = false;
-  for (std::size_t i = 0; i < in.size() && !needs_icu;) {
-    unsigned char b = static_cast<unsigned char>(in[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    char32_t cp = utf8::decode(in, i);
-    needs_icu = cp >= 0x10000 ? !nfkc_casefold().hasBoundaryBefore(static_cast<UChar32>(cp))
-                              : (table_[cp] & kComposes) != 0;
-  }
-  if (!needs_icu) {
-    run_table(in, out);
-    return;
-  }
+  // rare in news text, so only documents that need it pay for ICU, and the
+  // others are not scanned for it in a pass of their own.
+  const std::size_t start = out.size();
+  if (run_table<true>(in, out)) return;
+  out.resize(start);  // undo the partial output
   // Drop what the rules delete (harakat, tatweel, invisible controls) before
   // composing, except the marks that compose themselves: left in place, a
   // deleted character blocks a composition ("e", tatweel, U+0301) that a
@@ -247,7 +254,7 @@ void Normalizer::normalize(std::string_view in, std::string& out) const {
   } else {
     folded.toUTF8String(composed);
   }
-  run_table(composed, out);
+  run_table<false>(composed, out);
 }
 
 }  // namespace rasid

@@ -52,7 +52,12 @@ class Normalizer {
   // Table entry of cp; `pool` is set to where its expansion lives.
   std::uint32_t lookup(char32_t cp, std::vector<char32_t>& scratch, const char32_t*& pool) const;
   void apply_rules(std::u32string_view in, std::u32string& out) const;
-  void run_table(std::string_view in, std::string& out) const;
+  // Appends the table's mapping of `in`. With kStopAtComposing, returns
+  // false at the first code point that may compose with what precedes it,
+  // leaving `out` partly written (and longer), for the caller to compose
+  // first.
+  template <bool kStopAtComposing>
+  bool run_table(std::string_view in, std::string& out) const;
 
   NormalizerOptions options_;
   std::vector<std::uint32_t> table_;  // one entry per BMP code point

@@ -39,6 +39,17 @@ class TokenCache {
   // Starts loading the slot where find(…, key) begins, for a caller that
   // knows its next tokens ahead.
   void prefetch_slot(std::uint64_t key) const { __builtin_prefetch(&slots_[key & mask_]); }
+  // Starts loading the entry of the token in the slot where find(…, key)
+  // begins, once that slot has loaded: the second step of looking ahead.
+  void prefetch_entry(std::uint64_t key) const {
+    const Slot& slot = slots_[key & mask_];
+    if (slot.entry != 0) __builtin_prefetch(&entries_[slot.entry - 1]);
+  }
+  // Then the token's text, which find() compares, once the entry has loaded.
+  void prefetch_text(std::uint64_t key) const {
+    const Slot& slot = slots_[key & mask_];
+    if (slot.entry != 0) __builtin_prefetch(texts_.data() + entries_[slot.entry - 1].text_begin);
+  }
   Entry& entry(std::uint32_t index) { return entries_[index]; }
 
   // Whether the next insertion needs a clear() first. The owner clears, as
