@@ -12,10 +12,11 @@ namespace rasid {
 
 namespace {
 
-// Walks only the columns listed in `cols` (those with entries in the part).
+// Walks only the columns listed in `cols` (those with entries in the part);
+// the part's entries of column j are [ptr[j], ptr[j + 1]).
 template <std::size_t K, class Weight>
-void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* begin, const std::size_t* end,
-                      const std::int32_t* row, const float* val, const Weight* w, std::size_t k, float* s) {
+void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* ptr, const std::int32_t* row,
+                      const float* val, const Weight* w, std::size_t k, float* s) {
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K);
     // One row's scores padded to a whole vector (train/vector_lanes.h).
@@ -24,7 +25,7 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
       const auto j = static_cast<std::size_t>(col);
       Lanes wl = {};  // padding lanes add 0
       for (std::size_t c = 0; c < K; ++c) wl[c] = static_cast<float>(w[j * K + c]);
-      for (std::size_t t = begin[j]; t < end[j]; ++t) {
+      for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * S;
         store_lanes(si, load_lanes<Lanes>(si) + val[t] * wl);
       }
@@ -33,7 +34,7 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
     for (const std::int32_t col : cols) {
       const auto j = static_cast<std::size_t>(col);
       const Weight* wj = w + j * k;
-      for (std::size_t t = begin[j]; t < end[j]; ++t) {
+      for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * k;
         for (std::size_t c = 0; c < k; ++c) si[c] += val[t] * static_cast<float>(wj[c]);
       }
@@ -41,30 +42,34 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
   }
 }
 
+// Column j's entries are those of each part in turn (rows ascending):
+// [ptrs[q][j], ptrs[q][j + 1]) for parts q = 0 .. parts - 1.
 template <std::size_t K>
-void gradients_by_column(std::size_t lo, std::size_t hi, const std::size_t* ptr, const std::int32_t* row,
-                         const float* val, const double* r, std::size_t k, double* g) {
+void gradients_by_column(std::size_t lo, std::size_t hi, const std::vector<const std::size_t*>& ptrs,
+                         const std::int32_t* row, const float* val, const double* r, std::size_t k, double* g) {
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K), H = S / 2;
     for (std::size_t j = lo; j < hi; ++j) {
       double* gj = g + j * K;
       Double2 acc[H] = {};  // in registers: gj may alias r as far as the compiler knows
       for (std::size_t c = 0; c < K; ++c) acc[c / 2][c % 2] = gj[c];
-      for (std::size_t t = ptr[j]; t < ptr[j + 1]; ++t) {
-        const double v = val[t];
-        const double* rr = r + static_cast<std::size_t>(row[t]) * S;
-        for (std::size_t h = 0; h < H; ++h) acc[h] += v * load_lanes<Double2>(rr + 2 * h);
-      }
+      for (const std::size_t* ptr : ptrs)
+        for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
+          const double v = val[t];
+          const double* rr = r + static_cast<std::size_t>(row[t]) * S;
+          for (std::size_t h = 0; h < H; ++h) acc[h] += v * load_lanes<Double2>(rr + 2 * h);
+        }
       for (std::size_t c = 0; c < K; ++c) gj[c] = acc[c / 2][c % 2];
     }
   } else {
     for (std::size_t j = lo; j < hi; ++j) {
       double* gj = g + j * k;
-      for (std::size_t t = ptr[j]; t < ptr[j + 1]; ++t) {
-        const double v = val[t];
-        const double* rr = r + static_cast<std::size_t>(row[t]) * k;
-        for (std::size_t c = 0; c < k; ++c) gj[c] += v * rr[c];
-      }
+      for (const std::size_t* ptr : ptrs)
+        for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
+          const double v = val[t];
+          const double* rr = r + static_cast<std::size_t>(row[t]) * k;
+          for (std::size_t c = 0; c < k; ++c) gj[c] += v * rr[c];
+        }
     }
   }
 }
@@ -85,58 +90,54 @@ void ColumnMatrix::build(std::vector<std::size_t> row_end, std::size_t parts, in
   const std::size_t n = row_end.size(), f = n_cols_;
   for (std::size_t i = 1; i < n; ++i) row_end[i] += row_end[i - 1];
   split_rows(row_end, parts);
-  // Each part's entries in a column follow those of the parts before it:
-  // count them per part first (rows are made twice, once to count and once
+  // Entries are stored part by part, column-major within a part: count them
+  // per part and column first (rows are made twice, once to count and once
   // to fill, so that no row-major copy of the whole matrix ever exists).
   const std::size_t p = this->parts();
-  std::vector<std::vector<std::size_t>> count(p);
+  part_ptr_.assign(p, {});
   parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
     SparseRow row;
     for (std::size_t q = pb; q < pe; ++q) {
-      count[q].assign(f, 0);
+      std::vector<std::size_t>& count = part_ptr_[q];  // becomes the part's offsets below
+      count.assign(f + 1, 0);
       for (std::size_t i = row_split_[q]; i < row_split_[q + 1]; ++i) {
         row_of(i, row, false);
-        for (std::int32_t c : row.cols) ++count[q][static_cast<std::size_t>(c)];
+        for (std::int32_t c : row.cols) ++count[static_cast<std::size_t>(c) + 1];
       }
     }
   });
   part_cols_.assign(p, {});
-  for (std::size_t q = 0; q < p; ++q)
-    for (std::size_t j = 0; j < f; ++j)
-      if (count[q][j] > 0) part_cols_[q].push_back(static_cast<std::int32_t>(j));
-  col_ptr_.assign(f + 1, 0);
-  for (std::size_t q = 0; q < p; ++q)
-    for (std::size_t j = 0; j < f; ++j) col_ptr_[j + 1] += count[q][j];
-  for (std::size_t j = 0; j < f; ++j) col_ptr_[j + 1] += col_ptr_[j];
-  for (std::size_t q = 1; q < p; ++q) {
-    const std::vector<std::size_t>& before = q == 1 ? col_ptr_ : inner_begin_[q - 2];
-    std::vector<std::size_t> begin(f);
-    for (std::size_t j = 0; j < f; ++j) begin[j] = before[j] + count[q - 1][j];
-    inner_begin_.push_back(std::move(begin));
+  std::size_t nnz = 0;
+  for (std::size_t q = 0; q < p; ++q) {
+    std::vector<std::size_t>& ptr = part_ptr_[q];
+    ptr[0] = nnz;
+    for (std::size_t j = 0; j < f; ++j) {
+      if (ptr[j + 1] > 0) part_cols_[q].push_back(static_cast<std::int32_t>(j));
+      ptr[j + 1] += ptr[j];
+    }
+    nnz = ptr[f];
   }
-  count.clear();
-  const std::size_t nnz = col_ptr_[f];
   row_.resize(nnz);
   val_.resize(nnz);
   // The fill writes where the counts say: a row made differently the second
-  // time would misplace entries, so every slot is checked to be in the
-  // array and, at the end, each part's columns exactly full.
+  // time would misplace entries, so every slot is checked to be in its
+  // part's range and, at the end, each part's columns exactly full.
   const auto disagree = [] { return std::logic_error("ColumnMatrix: a row's columns differ between its two passes"); };
   parallel_slices(p, threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
     SparseRow row;
     for (std::size_t q = pb; q < pe; ++q) {
-      const std::size_t* begin = entry_begin(q);
-      std::vector<std::size_t> next(begin, begin + f);
+      const std::vector<std::size_t>& ptr = part_ptr_[q];
+      std::vector<std::size_t> next(ptr.begin(), ptr.end() - 1);
       for (std::size_t i = row_split_[q]; i < row_split_[q + 1]; ++i) {
         row_of(i, row, true);
         for (std::size_t t = 0; t < row.size(); ++t) {
           const std::size_t at = next[static_cast<std::size_t>(row.cols[t])]++;
-          if (at >= nnz) throw disagree();
+          if (at >= ptr[f]) throw disagree();
           row_[at] = static_cast<std::int32_t>(i);
           val_[at] = row.vals[t];
         }
       }
-      if (!std::equal(next.begin(), next.end(), entry_begin(q + 1))) throw disagree();
+      if (!std::equal(next.begin(), next.end(), ptr.begin() + 1)) throw disagree();
     }
   });
 }
@@ -171,17 +172,22 @@ ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const
   return m;
 }
 
-const std::size_t* ColumnMatrix::entry_begin(std::size_t part) const {
-  if (part == 0) return col_ptr_.data();
-  if (part == parts()) return col_ptr_.data() + 1;  // the end of the last part
-  return inner_begin_[part - 1].data();
+std::size_t ColumnMatrix::entries_before(std::size_t j) const {
+  std::size_t n = 0;
+  for (const std::vector<std::size_t>& ptr : part_ptr_) n += ptr[j] - ptr[0];
+  return n;
+}
+
+std::size_t ColumnMatrix::first_row(std::size_t j) const {
+  for (const std::vector<std::size_t>& ptr : part_ptr_)
+    if (ptr[j] < ptr[j + 1]) return static_cast<std::size_t>(row_[ptr[j]]);
+  return rows();
 }
 
 template <class Weight>
 void ColumnMatrix::add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const {
   with_class_count(k, [&](auto K) {
-    scores_by_column<K()>(part_cols_[part], entry_begin(part), entry_begin(part + 1), row_.data(), val_.data(), w, k,
-                          s);
+    scores_by_column<K()>(part_cols_[part], part_ptr_[part].data(), row_.data(), val_.data(), w, k, s);
   });
 }
 
@@ -189,9 +195,9 @@ template void ColumnMatrix::add_scores<float>(std::size_t, const float*, std::si
 template void ColumnMatrix::add_scores<double>(std::size_t, const double*, std::size_t, float*) const;
 
 void ColumnMatrix::add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const {
-  with_class_count(k, [&](auto K) {
-    gradients_by_column<K()>(lo, hi, col_ptr_.data(), row_.data(), val_.data(), r, k, g);
-  });
+  std::vector<const std::size_t*> ptrs;
+  for (const std::vector<std::size_t>& ptr : part_ptr_) ptrs.push_back(ptr.data());
+  with_class_count(k, [&](auto K) { gradients_by_column<K()>(lo, hi, ptrs, row_.data(), val_.data(), r, k, g); });
 }
 
 }  // namespace rasid

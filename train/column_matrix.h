@@ -1,5 +1,6 @@
 // Documents as the solver sees them: a sparse matrix in column-major order
-// (rows ascending within each column). Scores x W and the gradient X^T R
+// within each row part (rows ascending within each column; the parts'
+// entries one part after another). Scores x W and the gradient X^T R
 // then walk the F x K parameters in order and touch per-row data at random
 // only in arrays small enough to stay in cache (scores are added to,
 // residuals read), instead of gathering from and scattering into the
@@ -24,7 +25,7 @@ class ColumnMatrix {
   // (one per thread) for add_scores(); parts() says how many there are.
   // Each part keeps a start offset per column (8 bytes x columns).
   ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads = 1);
-  ColumnMatrix() : col_ptr_(1, 0), row_split_(2, 0), part_cols_(1) {}  // no rows, no columns
+  ColumnMatrix() : row_split_(2, 0), part_ptr_(1, std::vector<std::size_t>(1, 0)), part_cols_(1) {}  // empty
 
   // The tf-idf rows of `docs`, consuming them as it goes: no row-major copy
   // of the whole matrix is ever made, so peak memory stays at about one
@@ -36,11 +37,9 @@ class ColumnMatrix {
   std::size_t cols() const { return n_cols_; }
   std::size_t nnz() const { return row_.size(); }
   // Non-zeros in columns [0, j).
-  std::size_t entries_before(std::size_t j) const { return col_ptr_[j]; }
+  std::size_t entries_before(std::size_t j) const;
   // The first row with a non-zero in column j, or rows() when there is none.
-  std::size_t first_row(std::size_t j) const {
-    return col_ptr_[j] < col_ptr_[j + 1] ? static_cast<std::size_t>(row_[col_ptr_[j]]) : rows();
-  }
+  std::size_t first_row(std::size_t j) const;
 
   std::size_t parts() const { return row_split_.size() - 1; }
   std::size_t part_begin_row(std::size_t part) const { return row_split_[part]; }
@@ -64,8 +63,6 @@ class ColumnMatrix {
   void add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const;
 
  private:
-  // Entries of `part` in column j: [entry_begin(part)[j], entry_begin(part + 1)[j]).
-  const std::size_t* entry_begin(std::size_t part) const;
   // Row parts of about equal cost, given each row's cumulative cost.
   void split_rows(const std::vector<std::size_t>& row_end, std::size_t parts);
   // Fills the matrix from rows given one at a time: row_of(i, row, filling)
@@ -77,11 +74,15 @@ class ColumnMatrix {
   void build(std::vector<std::size_t> row_cost, std::size_t parts, int threads, RowOf&& row_of);
 
   std::size_t n_cols_ = 0;
-  std::vector<std::size_t> col_ptr_;
   std::vector<std::int32_t> row_;
   std::vector<float> val_;
   std::vector<std::size_t> row_split_;
-  std::vector<std::vector<std::size_t>> inner_begin_;  // entry_begin of parts 1 .. parts()-1
+  // Entries are stored part after part, column-major within a part: part
+  // q's entries in column j are [part_ptr_[q][j], part_ptr_[q][j + 1]). A
+  // thread scoring its part then streams through its own entries only,
+  // where parts interleaved column by column would make every thread pull
+  // nearly every cache line of the matrix.
+  std::vector<std::vector<std::size_t>> part_ptr_;
   // Per part, the columns with entries in it, ascending: the forward pass
   // skips the others (most columns of a small dev set's part are empty, and
   // each column visited costs about as much as several entries).
