@@ -66,7 +66,7 @@ inline char* write(char* p, char32_t cp) {
 
 // Appends the UTF-8 encoding of cp.
 inline void append(std::string& out, char32_t cp) {
-  char buf[4];
+  char buf[kMaxBytes];
   out.append(buf, static_cast<std::size_t>(write(buf, cp) - buf));
 }
 

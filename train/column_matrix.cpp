@@ -43,9 +43,9 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
 }
 
 // Column j's entries are those of each part in turn (rows ascending):
-// [ptrs[q][j], ptrs[q][j + 1]) for parts q = 0 .. parts - 1.
+// [ptr[j], ptr[j + 1]) for each part's offsets `ptr` in `part_ptr`.
 template <std::size_t K>
-void gradients_by_column(std::size_t lo, std::size_t hi, const std::vector<const std::size_t*>& ptrs,
+void gradients_by_column(std::size_t lo, std::size_t hi, const std::vector<std::vector<std::size_t>>& part_ptr,
                          const std::int32_t* row, const float* val, const double* r, std::size_t k, double* g) {
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K), H = S / 2;
@@ -53,7 +53,7 @@ void gradients_by_column(std::size_t lo, std::size_t hi, const std::vector<const
       double* gj = g + j * K;
       Double2 acc[H] = {};  // in registers: gj may alias r as far as the compiler knows
       for (std::size_t c = 0; c < K; ++c) acc[c / 2][c % 2] = gj[c];
-      for (const std::size_t* ptr : ptrs)
+      for (const std::vector<std::size_t>& ptr : part_ptr)
         for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
           const double v = val[t];
           const double* rr = r + static_cast<std::size_t>(row[t]) * S;
@@ -64,7 +64,7 @@ void gradients_by_column(std::size_t lo, std::size_t hi, const std::vector<const
   } else {
     for (std::size_t j = lo; j < hi; ++j) {
       double* gj = g + j * k;
-      for (const std::size_t* ptr : ptrs)
+      for (const std::vector<std::size_t>& ptr : part_ptr)
         for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
           const double v = val[t];
           const double* rr = r + static_cast<std::size_t>(row[t]) * k;
@@ -195,9 +195,7 @@ template void ColumnMatrix::add_scores<float>(std::size_t, const float*, std::si
 template void ColumnMatrix::add_scores<double>(std::size_t, const double*, std::size_t, float*) const;
 
 void ColumnMatrix::add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const {
-  std::vector<const std::size_t*> ptrs;
-  for (const std::vector<std::size_t>& ptr : part_ptr_) ptrs.push_back(ptr.data());
-  with_class_count(k, [&](auto K) { gradients_by_column<K()>(lo, hi, ptrs, row_.data(), val_.data(), r, k, g); });
+  with_class_count(k, [&](auto K) { gradients_by_column<K()>(lo, hi, part_ptr_, row_.data(), val_.data(), r, k, g); });
 }
 
 }  // namespace rasid
