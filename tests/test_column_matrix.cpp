@@ -117,8 +117,7 @@ TEST_CASE("column matrix: built from documents equals the matrix of their rows",
   for (int threads : {1, 2, 3}) {
     INFO("threads " << threads);
     std::vector<DocFeatures> docs = extract_all(texts, {}, config, threads);
-    Vocabulary vocab = Vocabulary::fit(docs, config);
-    vocab.index(config.bucket_bits);
+    Vocabulary vocab = Vocabulary::fit(docs, config);  // indexed
     REQUIRE(vocab.size() > 5);
     std::vector<DocFeatures> copy = docs;
     const CsrMatrix x = to_matrix(std::move(copy), vocab, true, threads);

@@ -134,8 +134,10 @@ TEST_CASE("vocabulary: retain keeps the given columns and renumbers them", "[voc
   CHECK(row.vals[0] == Approx(1.0));  // the one n-gram left has norm 1
   CHECK(row.vals[1] == 1.0f);
 
-  // Retaining before index() leaves indexing to later.
-  Vocabulary w = Vocabulary::fit(corpus(), small_config(1));
+  // Retaining before index() leaves indexing to later (fit() indexes, so
+  // the unindexed vocabulary is rebuilt from its parts, as a model file's).
+  const Vocabulary fitted = Vocabulary::fit(corpus(), small_config(1));
+  Vocabulary w = Vocabulary::from_parts(fitted.buckets(), fitted.idf());
   w.retain({0, 4});
   CHECK(w.buckets() == std::vector<std::uint32_t>{1, 7});
   w.index(10);
