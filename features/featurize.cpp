@@ -30,10 +30,9 @@ CsrMatrix to_matrix(std::vector<DocFeatures>&& docs, const Vocabulary& vocab, bo
   // instead of growing next to a second copy of every row.
   std::vector<std::size_t> len(docs.size());
   parallel_for(docs.size(), threads, [&](std::size_t b, std::size_t e) {
-    std::vector<std::int32_t> cols;
     for (std::size_t i = b; i < e; ++i) {
-      vocab.columns(docs[i], cols);
-      len[i] = cols.size();
+      vocab.to_columns(docs[i]);
+      len[i] = docs[i].counts.size() + docs[i].extras.size();
     }
   });
   m.ptr.resize(docs.size() + 1);

@@ -71,12 +71,23 @@ void Vocabulary::retain(const std::vector<std::int32_t>& columns) {
   }
 }
 
-void Vocabulary::columns(const DocFeatures& doc, std::vector<std::int32_t>& cols) const {
-  cols.clear();
-  for (const auto& [id, count] : doc.counts)
-    if (const std::int32_t c = column_of(doc, id); c >= 0) cols.push_back(c);
-  for (const auto& [id, value] : doc.extras)
-    if (const std::int32_t c = column_of(doc, id); c >= 0) cols.push_back(c);
+void Vocabulary::to_columns(DocFeatures& doc) const {
+  if (doc.columns) return;
+  // A document's buckets are scattered over the lookup: its entries are
+  // requested a few ids ahead so that the misses overlap.
+  constexpr std::size_t kAhead = 8;
+  auto rewrite = [&](std::vector<std::pair<std::uint32_t, float>>& entries) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i + kAhead < entries.size()) prefetch(entries[i + kAhead].first);
+      const std::int32_t c = column(entries[i].first);
+      if (c >= 0) entries[kept++] = {static_cast<std::uint32_t>(c), entries[i].second};
+    }
+    entries.resize(kept);
+  };
+  rewrite(doc.counts);
+  rewrite(doc.extras);
+  doc.columns = true;
 }
 
 void Vocabulary::transform(const DocFeatures& doc, bool sublinear_tf, SparseRow& row) const {

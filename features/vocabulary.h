@@ -37,9 +37,11 @@ class Vocabulary {
     if (kept_bits_[bucket >> 6] >> (bucket & 63) & 1) __builtin_prefetch(&lookup_[bucket]);
   }
 
-  // The columns of the entries transform() will produce, in its order,
-  // without computing their values.
-  void columns(const DocFeatures& doc, std::vector<std::int32_t>& cols) const;
+  // Rewrites `doc` in column ids (doc.columns), dropping the buckets not
+  // kept: its ids are then the columns transform() will produce, in its
+  // order, and transform() needs no second lookup. A no-op on a document
+  // already in columns.
+  void to_columns(DocFeatures& doc) const;
 
   // sublinear (1 + log tf) or raw tf, times idf, L2-normalised; overlap
   // indicators are appended unscaled.

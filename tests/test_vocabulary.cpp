@@ -97,6 +97,13 @@ TEST_CASE("vocabulary: transform gives L2-normalised sublinear tf-idf plus unsca
   CHECK(row.vals[3] == 0.5f);   // value used as is
   CHECK(row.vals[0] * row.vals[0] + row.vals[1] * row.vals[1] == Approx(1.0));
 
+  // In column ids: bucket 7 dropped, counts and values kept, extras too.
+  DocFeatures d = doc({{1, 1}, {2, 3}, {7, 1}}, {{900, 1}, {3, 2}, {901, 0.5f}});
+  v.to_columns(d);
+  CHECK(d.columns);
+  CHECK(d.counts == std::vector<std::pair<std::uint32_t, float>>{{0, 1}, {1, 3}});
+  CHECK(d.extras == std::vector<std::pair<std::uint32_t, float>>{{2, 1}, {3, 0.5f}});
+
   // Raw tf.
   v.transform(doc({{1, 1}, {2, 3}}), false, row);
   const double b_raw = 3 * idf(3, 2);
@@ -208,13 +215,26 @@ TEST_CASE("vocabulary: with real extracted features", "[vocabulary]") {
   CHECK(row.size() > 0);
   CHECK(row.size() < unseen.counts.size());
   CHECK(sq == Approx(1.0));
-  // columns() agrees with transform(), for every document.
+  // to_columns() keeps what transform() keeps, in its order, and the
+  // rewritten document transforms to the same row; a second call is a no-op.
   docs.push_back(unseen);
   for (const DocFeatures& d : docs) {
     v.transform(d, true, row);
-    std::vector<std::int32_t> only = {7};  // replaced, not appended to
-    v.columns(d, only);
-    CHECK(only == row.cols);
+    DocFeatures in_columns = d;
+    v.to_columns(in_columns);
+    CHECK(in_columns.columns);
+    std::vector<std::int32_t> ids;
+    for (const auto& e : in_columns.counts) ids.push_back(static_cast<std::int32_t>(e.first));
+    for (const auto& e : in_columns.extras) ids.push_back(static_cast<std::int32_t>(e.first));
+    CHECK(ids == row.cols);
+    SparseRow again;
+    v.transform(in_columns, true, again);
+    CHECK(again.cols == row.cols);
+    CHECK(again.vals == row.vals);
+    DocFeatures twice = in_columns;
+    v.to_columns(twice);
+    CHECK(twice.counts == in_columns.counts);
+    CHECK(twice.extras == in_columns.extras);
   }
 }
 

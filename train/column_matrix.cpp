@@ -14,9 +14,9 @@ namespace {
 
 // Walks only the columns listed in `cols` (those with entries in the part);
 // the part's entries of column j are [ptr[j], ptr[j + 1]).
-template <std::size_t K, class Weight>
+template <std::size_t K>
 void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* ptr, const std::int32_t* row,
-                      const float* val, const Weight* w, std::size_t k, float* s) {
+                      const float* val, const float* w, std::size_t k, float* s) {
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K);
     // One row's scores padded to a whole vector (train/vector_lanes.h).
@@ -24,7 +24,7 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
     for (const std::int32_t col : cols) {
       const auto j = static_cast<std::size_t>(col);
       Lanes wl = {};  // padding lanes add 0
-      for (std::size_t c = 0; c < K; ++c) wl[c] = static_cast<float>(w[j * K + c]);
+      for (std::size_t c = 0; c < K; ++c) wl[c] = w[j * K + c];
       for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * S;
         store_lanes(si, load_lanes<Lanes>(si) + val[t] * wl);
@@ -33,10 +33,10 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
   } else {
     for (const std::int32_t col : cols) {
       const auto j = static_cast<std::size_t>(col);
-      const Weight* wj = w + j * k;
+      const float* wj = w + j * k;
       for (std::size_t t = ptr[j], te = ptr[j + 1]; t < te; ++t) {
         float* si = s + static_cast<std::size_t>(row[t]) * k;
-        for (std::size_t c = 0; c < k; ++c) si[c] += val[t] * static_cast<float>(wj[c]);
+        for (std::size_t c = 0; c < k; ++c) si[c] += val[t] * wj[c];
       }
     }
   }
@@ -160,8 +160,12 @@ ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const
   std::vector<std::size_t> row_cost(docs.size());
   for (std::size_t i = 0; i < docs.size(); ++i) row_cost[i] = docs[i].counts.size() + docs[i].extras.size();
   m.build(std::move(row_cost), parts, threads, [&](std::size_t i, SparseRow& row, bool filling) {
-    if (!filling) {
-      vocab.columns(docs[i], row.cols);
+    if (!filling) {  // columns only; the fill pass then reads them without a lookup
+      DocFeatures& doc = docs[i];
+      vocab.to_columns(doc);
+      row.cols.clear();
+      for (const auto& entry : doc.counts) row.cols.push_back(static_cast<std::int32_t>(entry.first));
+      for (const auto& entry : doc.extras) row.cols.push_back(static_cast<std::int32_t>(entry.first));
       return;
     }
     vocab.transform(docs[i], sublinear_tf, row);
@@ -184,15 +188,11 @@ std::size_t ColumnMatrix::first_row(std::size_t j) const {
   return rows();
 }
 
-template <class Weight>
-void ColumnMatrix::add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const {
+void ColumnMatrix::add_scores(std::size_t part, const float* w, std::size_t k, float* s) const {
   with_class_count(k, [&](auto K) {
     scores_by_column<K()>(part_cols_[part], part_ptr_[part].data(), row_.data(), val_.data(), w, k, s);
   });
 }
-
-template void ColumnMatrix::add_scores<float>(std::size_t, const float*, std::size_t, float*) const;
-template void ColumnMatrix::add_scores<double>(std::size_t, const double*, std::size_t, float*) const;
 
 void ColumnMatrix::add_gradients(std::size_t lo, std::size_t hi, const double* r, std::size_t k, double* g) const {
   with_class_count(k, [&](auto K) { gradients_by_column<K()>(lo, hi, part_ptr_, row_.data(), val_.data(), r, k, g); });

@@ -52,11 +52,8 @@ class ColumnMatrix {
   static constexpr std::size_t row_stride(std::size_t k) { return k <= 2 ? 2 : k <= 4 ? 4 : k <= 8 ? 8 : k; }
 
   // s_i += x_i W for the rows of `part`; W is n_cols x k (row-major), s is
-  // rows x row_stride(k). Sums are in float; double weights are rounded to
-  // float first, so they score exactly as their float copy would (without
-  // the memory of one).
-  template <class Weight>  // float or double
-  void add_scores(std::size_t part, const Weight* w, std::size_t k, float* s) const;
+  // rows x row_stride(k). In single precision, as a saved model scores.
+  void add_scores(std::size_t part, const float* w, std::size_t k, float* s) const;
 
   // g_j += sum over rows of x[row, j] * r_row for columns [lo, hi); g is
   // n_cols x k, r is rows x row_stride(k).

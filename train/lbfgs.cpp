@@ -7,41 +7,17 @@
 #include <vector>
 
 #include "common/parallel.h"
+#include "train/chunked_sums.h"
 #include "train/vector_lanes.h"
 
 namespace rasid {
 
 namespace {
 
-// Vector kernels over fixed-size chunks: partial sums are per chunk and
-// added in chunk order, so results do not depend on the thread count. Each
+// Vector kernels over fixed-size chunks (train/chunked_sums.h). Each
 // kernel does its element-wise update and the dot product that follows it
 // in the same pass: the vectors are F x K long, so passes over memory are
 // what the two-loop recursion costs.
-// Small enough that two threads get nearly equal shares of a small problem
-// (a 300k-parameter vector is 37 chunks).
-constexpr std::size_t kChunk = 1 << 13;
-
-// Calls chunk(begin, end) on consecutive chunks of [0, n) and returns the
-// sum of the N-vectors it returns, in chunk order.
-template <std::size_t N, class Chunk>
-std::array<double, N> chunked_sums(std::size_t n, int threads, Chunk&& chunk) {
-  using Sums = std::array<double, N>;
-  const std::size_t chunks = (n + kChunk - 1) / kChunk;
-  std::vector<Sums> part(chunks);
-  parallel_for(chunks, threads, [&](std::size_t cb, std::size_t ce) {
-    for (std::size_t c = cb; c < ce; ++c) part[c] = chunk(c * kChunk, std::min(n, (c + 1) * kChunk));
-  }, Workers::kPooled);
-  Sums total{};
-  for (const Sums& p : part)
-    for (std::size_t k = 0; k < N; ++k) total[k] += p[k];
-  return total;
-}
-
-// Within a chunk, element i adds to lane (i - begin) % 4, and the lanes
-// are added in order at the end: one accumulator would chain every
-// addition to the previous one and run at the adder's latency.
-constexpr std::size_t kLanes = 4;
 
 // Two doubles in one SSE register (Double2): lanes 0-1 and 2-3 of a
 // four-lane sum, so the dot products below run two elements per
@@ -57,7 +33,7 @@ double update_chunk(double a, const float* x, double scale, const Z* z, double* 
   const Double2 av = {a, a}, sv = {scale, scale};
   Double2 lanes01 = {0.0, 0.0}, lanes23 = {0.0, 0.0};
   std::size_t i = begin;
-  for (; i + kLanes <= end; i += kLanes) {
+  for (; i + kSumLanes <= end; i += kSumLanes) {
     const Double2 d01 = (load2(d + i) + av * load2(x + i)) * sv;
     const Double2 d23 = (load2(d + i + 2) + av * load2(x + i + 2)) * sv;
     store2(d + i, d01);
@@ -65,27 +41,12 @@ double update_chunk(double a, const float* x, double scale, const Z* z, double* 
     lanes01 += load2(z + i) * d01;
     lanes23 += load2(z + i + 2) * d23;
   }
-  double lane[kLanes] = {lanes01[0], lanes01[1], lanes23[0], lanes23[1]};
+  double lane[kSumLanes] = {lanes01[0], lanes01[1], lanes23[0], lanes23[1]};
   for (std::size_t l = 0; i < end; ++i, ++l) {
     d[i] = (d[i] + a * static_cast<double>(x[i])) * scale;
     lane[l] += static_cast<double>(z[i]) * d[i];
   }
   return ((lane[0] + lane[1]) + lane[2]) + lane[3];
-}
-
-// Four-lane sums of body(i, lane) over [begin, end), for the kernels that
-// run once per iteration.
-template <std::size_t N, class Body>
-std::array<double, N> lane_sums(std::size_t begin, std::size_t end, Body&& body) {
-  std::array<std::array<double, N>, kLanes> lane{};
-  std::size_t i = begin;
-  for (; i + kLanes <= end; i += kLanes)
-    for (std::size_t l = 0; l < kLanes; ++l) body(i + l, lane[l]);
-  for (std::size_t l = 0; i < end; ++i, ++l) body(i, lane[l]);
-  std::array<double, N> s{};
-  for (const auto& l : lane)
-    for (std::size_t k = 0; k < N; ++k) s[k] += l[k];
-  return s;
 }
 
 double dot(const double* a, const double* b, std::size_t n, int threads) {

@@ -23,6 +23,8 @@ struct LbfgsResult {
 };
 
 // Called after every iteration with (iteration, f, w); returning false stops.
+// w is the argument of f's latest value() call (the accepted step), so a
+// callback may use what that call left in the objective.
 using LbfgsCallback = std::function<bool(int, double, const Eigen::VectorXd&)>;
 
 LbfgsResult minimize_lbfgs(Objective& f, Eigen::VectorXd& w, const LbfgsOptions& options,

@@ -15,20 +15,19 @@ void softmax_of(const float* s, std::size_t k, double* p);
 
 // Calls on_row(i, p) with the probabilities of every row i of x with
 // y[i] >= 0, once, on the thread that owns the row's part; `scores`
-// (rows x row_stride(k)) is scratch space. Double weights are used as their
-// float rounding, so both give the same numbers.
-template <class Weight, class OnRow>
-void for_each_labelled_row(const ColumnMatrix& x, const Weight* w, std::size_t k, const std::vector<int>& y,
+// (rows x row_stride(k)) is scratch space.
+template <class OnRow>
+void for_each_labelled_row(const ColumnMatrix& x, const float* w, std::size_t k, const std::vector<int>& y,
                            int threads, std::vector<float>& scores, OnRow&& on_row) {
   const std::size_t stride = ColumnMatrix::row_stride(k);
   scores.resize(x.rows() * stride);
-  const Weight* bias = w + x.cols() * k;
+  const float* bias = w + x.cols() * k;
   parallel_slices(x.parts(), threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
     std::vector<double> p(k);
     for (std::size_t part = pb; part < pe; ++part) {
       const std::size_t rb = x.part_begin_row(part), re = x.part_end_row(part);
       for (std::size_t i = rb; i < re; ++i)
-        for (std::size_t c = 0; c < stride; ++c) scores[i * stride + c] = c < k ? static_cast<float>(bias[c]) : 0.0f;
+        for (std::size_t c = 0; c < stride; ++c) scores[i * stride + c] = c < k ? bias[c] : 0.0f;
       x.add_scores(part, w, k, scores.data());
       for (std::size_t i = rb; i < re; ++i)
         if (y[i] >= 0) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/parallel.h"
+#include "train/chunked_sums.h"
 #include "train/probabilities.h"
 
 namespace rasid {
@@ -30,10 +31,16 @@ SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::ve
 double SoftmaxLoss::value(const Eigen::VectorXd& w) {
   const std::size_t k = k_, f = x_.cols(), stride = ColumnMatrix::row_stride(k);
   const double* wp = w.data();
+  // The float copy for the forward pass and ||W||^2 in one pass over w.
   w_float_.resize(static_cast<std::size_t>(w.size()));
-  parallel_for(w_float_.size(), threads_, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) w_float_[i] = static_cast<float>(wp[i]);
-  }, Workers::kPooled);
+  float* wf = w_float_.data();
+  const double sq = chunked_sums<1>(f * k, threads_, [=](std::size_t begin, std::size_t end) {
+    return lane_sums<1>(begin, end, [=](std::size_t i, std::array<double, 1>& acc) {
+      wf[i] = static_cast<float>(wp[i]);
+      acc[0] += wp[i] * wp[i];
+    });
+  })[0];
+  for (std::size_t i = f * k; i < w_float_.size(); ++i) wf[i] = static_cast<float>(wp[i]);  // the bias
   // Forward pass: each row writes only its own slots (unlabelled rows keep
   // their zero residual and loss).
   for_each_labelled_row(x_, w_float_.data(), k, y_, threads_, scores_, [&](std::size_t i, const double* p) {
@@ -44,7 +51,6 @@ double SoftmaxLoss::value(const Eigen::VectorXd& w) {
   });
   double loss = 0.0;
   for (double l : row_loss_) loss += l;  // fixed order: deterministic
-  const double sq = w.head(static_cast<Eigen::Index>(f * k)).squaredNorm();
   return loss + 0.5 * reg_ * sq;
 }
 

@@ -22,6 +22,10 @@ class SoftmaxLoss final : public Objective {
   double value(const Eigen::VectorXd& w) override;
   void gradient(const Eigen::VectorXd& w, Eigen::VectorXd& grad) override;
 
+  // W and b of the latest value() call rounded to single precision (what a
+  // saved model holds): scoring other rows with them needs no second copy.
+  const float* float_weights() const { return w_float_.data(); }
+
  private:
   const ColumnMatrix& x_;
   std::vector<int> y_;

@@ -43,9 +43,9 @@ struct DevSet {
   std::vector<float> scores;  // scratch
 };
 
-// Scored with `w` rounded to single precision, as the saved model will hold
-// it: the score is then the model's own.
-DevScore dev_score(DevSet& dev, const double* w, std::size_t k, const std::vector<int>& y, int threads) {
+// Scored with the weights in single precision, as the saved model holds
+// them: the score is then the model's own.
+DevScore dev_score(DevSet& dev, const float* w, std::size_t k, const std::vector<int>& y, int threads) {
   std::vector<double> loss(dev.columns.rows(), 0.0);
   std::vector<int> pred(dev.columns.rows(), 0);
   for_each_labelled_row(dev.columns, w, k, y, threads, dev.scores, [&](std::size_t i, const double* p) {
@@ -191,13 +191,15 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     LbfgsOptions lo;
     lo.max_iterations = opt.max_iterations;
     lo.threads = threads;
+    // `cur` is the point of the loss's latest value() call (the step the line
+    // search accepted), so the loss's float copy of it is scored.
     LbfgsCallback cb = [&](int it, double value, const Eigen::VectorXd& cur) {
       progress.set(static_cast<std::size_t>(it));
       if (!use_dev) {
         if (it % 10 == 0) say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value));
         return true;
       }
-      DevScore ds = dev_score(dev_set, cur.data(), k, dev_y, threads);
+      DevScore ds = dev_score(dev_set, loss.float_weights(), k, dev_y, threads);
       if (it % 10 == 0)
         say(field + ": iteration " + std::to_string(it) + ", loss " + fmt(value) + ", dev macro-F1 " +
             fmt(ds.macro_f1) + ", dev log-loss " + fmt(ds.log_loss));
