@@ -72,22 +72,25 @@ std::vector<double> column_gradients(const ColumnMatrix& m, const std::vector<do
 TEST_CASE("column matrix: scores and gradients equal row-by-row sums exactly", "[column_matrix]") {
   for (std::size_t rows : {1u, 5u, 120u})
     for (std::size_t k : {2u, 3u, 4u, 5u, 8u, 11u})  // every score stride; 11: the run-time class count path
-      for (std::size_t parts : {1u, 2u, 3u, 8u}) {  // 8 parts of 5 rows: some parts are empty
-        INFO("rows " << rows << ", classes " << k << ", parts " << parts);
-        const CsrMatrix x = random_matrix(rows, 40, rows + k);
-        const ColumnMatrix m(x, parts);
-        CHECK(m.rows() == rows);
-        CHECK(m.cols() == 40);
-        CHECK(m.nnz() == x.nnz());
-        CHECK(m.parts() <= parts);
-        CHECK(m.part_begin_row(0) == 0);
-        CHECK(m.part_end_row(m.parts() - 1) == rows);
-        const std::vector<float> w = random_values(40 * k, 7);
-        std::vector<double> r(rows * k);
-        for (std::size_t i = 0; i < r.size(); ++i) r[i] = 0.1 * static_cast<double>(i % 13) - 0.6;
-        CHECK(column_scores(m, w, k) == row_scores(x, w, k));
-        CHECK(column_gradients(m, r, k) == row_gradients(x, r, k));
-      }
+      for (std::size_t parts : {1u, 2u, 3u, 8u})  // 8 parts of 5 rows: some parts are empty
+        for (bool row_copy : {false, true}) {  // scores walk columns, or rows where rows_pay
+          INFO("rows " << rows << ", classes " << k << ", parts " << parts << ", row copy " << row_copy);
+          const CsrMatrix x = random_matrix(rows, 40, rows + k);
+          const ColumnMatrix m(x, parts, 1, row_copy);
+          CHECK(m.has_row_copy() == row_copy);
+          CHECK(ColumnMatrix::rows_pay(40, k) == (k <= 8));
+          CHECK(m.rows() == rows);
+          CHECK(m.cols() == 40);
+          CHECK(m.nnz() == x.nnz());
+          CHECK(m.parts() <= parts);
+          CHECK(m.part_begin_row(0) == 0);
+          CHECK(m.part_end_row(m.parts() - 1) == rows);
+          const std::vector<float> w = random_values(40 * k, 7);
+          std::vector<double> r(rows * k);
+          for (std::size_t i = 0; i < r.size(); ++i) r[i] = 0.1 * static_cast<double>(i % 13) - 0.6;
+          CHECK(column_scores(m, w, k) == row_scores(x, w, k));
+          CHECK(column_gradients(m, r, k) == row_gradients(x, r, k));
+        }
 }
 
 TEST_CASE("column matrix: first_row is the first document with the column", "[column_matrix]") {
@@ -130,5 +133,11 @@ TEST_CASE("column matrix: built from documents equals the matrix of their rows",
     std::vector<double> r(texts.size() * k, 0.25);
     CHECK(column_scores(m, w, k) == row_scores(x, w, k));
     CHECK(column_gradients(m, r, k) == row_gradients(x, r, k));
+    // With the row-major copy (built from the column-major entries).
+    std::vector<DocFeatures> again = extract_all(texts, {}, config, threads);
+    const ColumnMatrix with_rows = ColumnMatrix::from_documents(std::move(again), vocab, true, 2, threads, true);
+    CHECK(with_rows.has_row_copy());
+    CHECK(column_scores(with_rows, w, k) == row_scores(x, w, k));
+    CHECK(column_gradients(with_rows, r, k) == row_gradients(x, r, k));
   }
 }

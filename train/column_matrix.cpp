@@ -42,6 +42,35 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
   }
 }
 
+// The same sums as scores_by_column, row by row: each row's entries are
+// in ascending column order, so its score adds the same products in the
+// same order. W is read K floats per entry, a whole vector of lanes at a
+// time where the row after column j's is still W's (the last column's
+// lanes are read one by one, as W may end there).
+template <std::size_t K>
+void scores_by_row(std::size_t rb, std::size_t re, const std::size_t* ptr, const std::int32_t* col, const float* val,
+                   const float* w, std::size_t n_cols, float* s) {
+  static_assert(K > 0);
+  constexpr std::size_t S = ColumnMatrix::row_stride(K);
+  using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
+  const auto last = static_cast<std::int32_t>(n_cols) - 1;
+  for (std::size_t i = rb; i < re; ++i) {
+    float* si = s + i * S;
+    Lanes acc = load_lanes<Lanes>(si);
+    for (std::size_t t = ptr[i], te = ptr[i + 1]; t < te; ++t) {
+      const float* wj = w + static_cast<std::size_t>(col[t]) * K;
+      Lanes wl = {};
+      if (col[t] != last) {
+        wl = load_first_lanes<Lanes, K>(wj);
+      } else {
+        for (std::size_t c = 0; c < K; ++c) wl[c] = wj[c];
+      }
+      acc += val[t] * wl;
+    }
+    store_lanes(si, acc);
+  }
+}
+
 // Column j's entries are those of each part in turn (rows ascending):
 // [ptr[j], ptr[j + 1]) for each part's offsets `ptr` in `part_ptr`.
 template <std::size_t K>
@@ -142,7 +171,35 @@ void ColumnMatrix::build(std::vector<std::size_t> row_end, std::size_t parts, in
   });
 }
 
-ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads) : n_cols_(x.n_cols) {
+void ColumnMatrix::make_row_copy(int threads) {
+  const std::size_t n = rows(), f = n_cols_;
+  row_ptr_.assign(n + 1, 0);
+  row_col_.resize(nnz());
+  row_val_.resize(nnz());
+  // Each part's rows take the same offsets as its column-major entries; a
+  // part's columns are walked in ascending order, so every row receives its
+  // entries columns ascending.
+  parallel_slices(parts(), threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
+    for (std::size_t q = pb; q < pe; ++q) {
+      const std::vector<std::size_t>& ptr = part_ptr_[q];
+      const std::size_t rb = row_split_[q], re = row_split_[q + 1];
+      for (std::size_t t = ptr[0]; t < ptr[f]; ++t) ++row_ptr_[static_cast<std::size_t>(row_[t]) + 1];
+      row_ptr_[rb] = ptr[0];
+      for (std::size_t i = rb; i < re; ++i) row_ptr_[i + 1] += row_ptr_[i];
+      std::vector<std::size_t> next(row_ptr_.begin() + static_cast<std::ptrdiff_t>(rb),
+                                    row_ptr_.begin() + static_cast<std::ptrdiff_t>(re));
+      for (const std::int32_t j : part_cols_[q])
+        for (std::size_t t = ptr[static_cast<std::size_t>(j)]; t < ptr[static_cast<std::size_t>(j) + 1]; ++t) {
+          const std::size_t at = next[static_cast<std::size_t>(row_[t]) - rb]++;
+          row_col_[at] = j;
+          row_val_[at] = val_[t];
+        }
+    }
+  });
+}
+
+ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads, bool row_copy)
+    : n_cols_(x.n_cols) {
   std::vector<std::size_t> row_size(x.rows());
   for (std::size_t i = 0; i < x.rows(); ++i) row_size[i] = x.ptr[i + 1] - x.ptr[i];
   build(std::move(row_size), parts, threads, [&](std::size_t i, SparseRow& row, bool) {
@@ -150,10 +207,11 @@ ColumnMatrix::ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads) :
     row.cols.assign(x.idx.begin() + b, x.idx.begin() + e);
     row.vals.assign(x.val.begin() + b, x.val.begin() + e);
   });
+  if (row_copy && nnz() <= kRowCopyMaxEntries) make_row_copy(threads);
 }
 
 ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const Vocabulary& vocab,
-                                          bool sublinear_tf, std::size_t parts, int threads) {
+                                          bool sublinear_tf, std::size_t parts, int threads, bool row_copy) {
   ColumnMatrix m;
   m.n_cols_ = vocab.size();
   // Parts are balanced on the entries before the vocabulary filters them.
@@ -173,6 +231,7 @@ ColumnMatrix ColumnMatrix::from_documents(std::vector<DocFeatures>&& docs, const
   });
   docs.clear();
   docs.shrink_to_fit();
+  if (row_copy && m.nnz() <= kRowCopyMaxEntries) m.make_row_copy(threads);
   return m;
 }
 
@@ -190,6 +249,13 @@ std::size_t ColumnMatrix::first_row(std::size_t j) const {
 
 void ColumnMatrix::add_scores(std::size_t part, const float* w, std::size_t k, float* s) const {
   with_class_count(k, [&](auto K) {
+    if constexpr (K() > 0) {  // rows_pay holds only for class counts of one vector
+      if (has_row_copy() && rows_pay(n_cols_, k)) {
+        scores_by_row<K()>(row_split_[part], row_split_[part + 1], row_ptr_.data(), row_col_.data(),
+                           row_val_.data(), w, n_cols_, s);
+        return;
+      }
+    }
     scores_by_column<K()>(part_cols_[part], part_ptr_[part].data(), row_.data(), val_.data(), w, k, s);
   });
 }

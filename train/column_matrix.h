@@ -24,14 +24,32 @@ class ColumnMatrix {
   // The rows are split into up to `parts` ranges of about equal non-zeros
   // (one per thread) for add_scores(); parts() says how many there are.
   // Each part keeps a start offset per column (8 bytes x columns).
-  ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads = 1);
+  //
+  // The forward pass (add_scores) over columns pays a fixed cost per column
+  // and part (most columns of a small part hold a few entries, and the end
+  // of each column's loop is a mispredicted branch); over rows it gathers
+  // from W instead, which is fast while W stays in cache. So a small matrix
+  // with few columns also keeps a row-major copy (twice the memory of a
+  // small matrix) when `row_copy` asks for it and the matrix has at most
+  // kRowCopyMaxEntries entries; add_scores then uses it where
+  // rows_pay(cols(), k).
+  ColumnMatrix(const CsrMatrix& x, std::size_t parts, int threads = 1, bool row_copy = false);
   ColumnMatrix() : row_split_(2, 0), part_ptr_(1, std::vector<std::size_t>(1, 0)), part_cols_(1) {}  // empty
 
   // The tf-idf rows of `docs`, consuming them as it goes: no row-major copy
   // of the whole matrix is ever made, so peak memory stays at about one
   // copy of the data.
   static ColumnMatrix from_documents(std::vector<DocFeatures>&& docs, const Vocabulary& vocab, bool sublinear_tf,
-                                     std::size_t parts, int threads);
+                                     std::size_t parts, int threads, bool row_copy = false);
+
+  static constexpr std::size_t kRowCopyMaxEntries = std::size_t{1} << 23;
+  // Whether scoring k classes row by row beats walking columns: W (a row
+  // of row_stride(k) floats per column) must stay in cache, and k fit one
+  // vector of lanes. Measured: ans_stance (71k columns, 3 classes) forward
+  // passes about twice as fast; asnd (105k columns, 12 classes) slower.
+  static constexpr bool rows_pay(std::size_t cols, std::size_t k) {
+    return k <= 8 && cols * row_stride(k) <= (std::size_t{1} << 20);
+  }
 
   std::size_t rows() const { return row_split_.back(); }
   std::size_t cols() const { return n_cols_; }
@@ -53,7 +71,11 @@ class ColumnMatrix {
 
   // s_i += x_i W for the rows of `part`; W is n_cols x k (row-major), s is
   // rows x row_stride(k). In single precision, as a saved model scores.
+  // Either walks the part's columns or, when the matrix keeps a row-major
+  // copy and rows_pay, its rows: the same sums in the same order (columns
+  // ascending).
   void add_scores(std::size_t part, const float* w, std::size_t k, float* s) const;
+  bool has_row_copy() const { return !row_ptr_.empty(); }
 
   // g_j += sum over rows of x[row, j] * r_row for columns [lo, hi); g is
   // n_cols x k, r is rows x row_stride(k).
@@ -69,6 +91,8 @@ class ColumnMatrix {
   // balances the parts.
   template <class RowOf>
   void build(std::vector<std::size_t> row_cost, std::size_t parts, int threads, RowOf&& row_of);
+  // Fills row_ptr_/row_col_/row_val_ from the column-major entries.
+  void make_row_copy(int threads);
 
   std::size_t n_cols_ = 0;
   std::vector<std::int32_t> row_;
@@ -84,6 +108,11 @@ class ColumnMatrix {
   // skips the others (most columns of a small dev set's part are empty, and
   // each column visited costs about as much as several entries).
   std::vector<std::vector<std::int32_t>> part_cols_;
+  // The optional row-major copy: row i's entries, columns ascending, are
+  // [row_ptr_[i], row_ptr_[i + 1]) of row_col_ / row_val_ (empty: no copy).
+  std::vector<std::size_t> row_ptr_;
+  std::vector<std::int32_t> row_col_;
+  std::vector<float> row_val_;
 };
 
 }  // namespace rasid

@@ -9,6 +9,13 @@
 
 namespace rasid {
 
+namespace {
+// A column's fixed cost in the gradient pass, in units of one entry's:
+// per row part (reading its two offsets), and once (its k gradients).
+constexpr std::size_t kColumnCostPerPart = 2;
+constexpr std::size_t kColumnCost = 4;
+}  // namespace
+
 SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::vector<double> weights, int n_classes,
                          double c, int threads)
     : x_(x), y_(std::move(labels)), s_(std::move(weights)), k_(static_cast<std::size_t>(n_classes)),
@@ -21,10 +28,18 @@ SoftmaxLoss::SoftmaxLoss(const ColumnMatrix& x, std::vector<int> labels, std::ve
   reg_ = 1.0 / (c * total);
   residual_.assign(x_.rows() * ColumnMatrix::row_stride(k_), 0.0);
   row_loss_.assign(x_.rows(), 0.0);
+  // Ranges of about equal cost: a column costs its entries plus a fixed
+  // amount (its offsets in every row part, its gradient's load and store).
+  // Most-frequent-first columns put the long ones at the start and a long
+  // tail of two-entry columns at the end, so splitting on entries alone
+  // gave the last thread twice the work of the first.
   const std::size_t parts = static_cast<std::size_t>(std::max(1, threads_));
+  const std::size_t column_cost = kColumnCostPerPart * x_.parts() + kColumnCost;
+  const auto cost_before = [&](std::size_t j) { return x_.entries_before(j) + j * column_cost; };
+  const std::size_t total_cost = cost_before(x_.cols());
   col_split_.assign(1, 0);
   for (std::size_t j = 0; j < x_.cols() && col_split_.size() < parts; ++j)
-    if (x_.entries_before(j + 1) * parts >= x_.nnz() * col_split_.size()) col_split_.push_back(j + 1);
+    if (cost_before(j + 1) * parts >= total_cost * col_split_.size()) col_split_.push_back(j + 1);
   col_split_.push_back(x_.cols());
 }
 

@@ -64,6 +64,21 @@ DevScore dev_score(DevSet& dev, const float* w, std::size_t k, const std::vector
   return {macro_f1_of(m), n ? sum / static_cast<double>(n) : 0.0};
 }
 
+// The sorted classes of label field h; at least two.
+std::vector<std::string> classes_of(const Corpus& train, const FieldNames& fields, std::size_t h) {
+  const std::string& field = fields.labels[h];
+  std::vector<std::string> labels;
+  for (const std::string& v : train.labels[h])
+    if (!v.empty()) labels.push_back(v);
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  if (labels.empty()) throw InputError(train.source + ": label field '" + field + "' is never present");
+  if (labels.size() < 2)
+    throw InputError(train.source + ": label field '" + field + "' has a single class ('" + labels[0] +
+                     "'); at least two are needed to train a classifier");
+  return labels;
+}
+
 std::vector<int> encode(const std::vector<std::string>& values, const std::vector<std::string>& labels) {
   std::vector<int> y(values.size(), -1);
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -124,9 +139,14 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
   auto seconds_since = [](Clock::time_point t) {
     return fmt(std::chrono::duration<double>(Clock::now() - t).count()) + " s";
   };
+  // Every head's classes first: bad labels fail before any work, and the
+  // matrices' layout depends on the class counts.
+  std::vector<std::vector<std::string>> head_labels;
+  for (std::size_t h = 0; h < fields.labels.size(); ++h) head_labels.push_back(classes_of(train, fields, h));
   Model model;
   model.features = opt.features;
   ColumnMatrix x;
+  bool row_copy = false;  // whether the matrices keep a row-major copy for scoring
   DevSet dev_set;
   const Clock::time_point features_start = Clock::now();
   {
@@ -135,8 +155,11 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     if (model.vocabulary.size() == 0)  // a 0-column model would only ever answer its prior
       throw InputError(train.source + ": no features: no n-gram of the normalised texts is in at least --min-df (" +
                        std::to_string(opt.features.min_df) + ") documents");
+    row_copy = std::any_of(head_labels.begin(), head_labels.end(), [&](const std::vector<std::string>& l) {
+      return ColumnMatrix::rows_pay(model.vocabulary.size(), l.size());
+    });
     x = ColumnMatrix::from_documents(std::move(docs), model.vocabulary, opt.features.sublinear_tf,
-                                     static_cast<std::size_t>(threads), threads);
+                                     static_cast<std::size_t>(threads), threads, row_copy);
   }
   say("features: " + std::to_string(model.vocabulary.size()) + " columns, " + std::to_string(x.nnz()) +
       " non-zeros over " + std::to_string(x.rows()) + " documents in " + seconds_since(features_start));
@@ -144,25 +167,17 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
     std::vector<DocFeatures> docs = extract_all(dev->texts, dev->claims, opt.features, threads);
     if (opt.calibrate) {  // calibration scores row by row, through the head's own matrix
       dev_set.x = to_matrix(std::move(docs), model.vocabulary, opt.features.sublinear_tf, threads);
-      dev_set.columns = ColumnMatrix(dev_set.x, static_cast<std::size_t>(threads), threads);
+      dev_set.columns = ColumnMatrix(dev_set.x, static_cast<std::size_t>(threads), threads, row_copy);
     } else {
       dev_set.columns = ColumnMatrix::from_documents(std::move(docs), model.vocabulary, opt.features.sublinear_tf,
-                                                     static_cast<std::size_t>(threads), threads);
+                                                     static_cast<std::size_t>(threads), threads, row_copy);
     }
   }
   const std::size_t f = model.vocabulary.size();
 
   for (std::size_t h = 0; h < fields.labels.size(); ++h) {
     const std::string& field = fields.labels[h];
-    std::vector<std::string> labels;
-    for (const std::string& v : train.labels[h])
-      if (!v.empty()) labels.push_back(v);
-    std::sort(labels.begin(), labels.end());
-    labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-    if (labels.empty()) throw InputError(train.source + ": label field '" + field + "' is never present");
-    if (labels.size() < 2)
-      throw InputError(train.source + ": label field '" + field + "' has a single class ('" + labels[0] +
-                       "'); at least two are needed to train a classifier");
+    const std::vector<std::string>& labels = head_labels[h];
     const std::size_t k = labels.size();
     std::vector<int> y = encode(train.labels[h], labels);
     std::vector<double> counts(k, 0.0);

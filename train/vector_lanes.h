@@ -3,7 +3,10 @@
 // add as scalar code, so vectorised sums stay bit for bit those of a
 // scalar loop; the compiler maps them to SSE registers.
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace rasid {
 
@@ -11,6 +14,10 @@ using Float2 = float __attribute__((vector_size(8)));
 using Float4 = float __attribute__((vector_size(16)));
 using Float8 = float __attribute__((vector_size(32)));
 using Double2 = double __attribute__((vector_size(16)));
+// Bit masks of the float vectors' width.
+using Int2 = std::int32_t __attribute__((vector_size(8)));
+using Int4 = std::int32_t __attribute__((vector_size(16)));
+using Int8 = std::int32_t __attribute__((vector_size(32)));
 
 // Unaligned load and store of a whole vector of lanes from / to p.
 template <class Lanes, class T>
@@ -22,6 +29,25 @@ Lanes load_lanes(const T* p) {
 template <class Lanes, class T>
 void store_lanes(T* p, Lanes v) {
   std::memcpy(p, &v, sizeof v);
+}
+
+// The first K lanes from p, the others 0. Reads the whole vector's width
+// from p, so the caller must own that many floats there.
+template <class Lanes, std::size_t K>
+Lanes load_first_lanes(const float* p) {
+  constexpr std::size_t S = sizeof(Lanes) / sizeof(float);
+  static_assert(K >= 1 && K <= S);
+  Lanes v = load_lanes<Lanes>(p);
+  if constexpr (K < S) {
+    using Bits = std::conditional_t<S == 2, Int2, std::conditional_t<S == 4, Int4, Int8>>;
+    Bits keep;
+    for (std::size_t c = 0; c < S; ++c) keep[c] = c < K ? -1 : 0;
+    Bits b;
+    std::memcpy(&b, &v, sizeof v);
+    b &= keep;
+    std::memcpy(&v, &b, sizeof v);
+  }
+  return v;
 }
 
 }  // namespace rasid
