@@ -5,10 +5,11 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "common/parallel.h"
 
 namespace rasid {
 
-Vocabulary Vocabulary::fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config) {
+Vocabulary Vocabulary::fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config, int threads) {
   // Per bucket: its document frequency, and a flag bit for buckets that hold
   // a pair-overlap indicator. One 4-byte table, whose memory then becomes the
   // bucket -> column lookup: on small corpora, fresh memory (zeroed page by
@@ -16,40 +17,68 @@ Vocabulary Vocabulary::fit(const std::vector<DocFeatures>& docs, const FeatureCo
   constexpr std::int32_t kExtra = std::int32_t{1} << 30;
   if (docs.size() >= static_cast<std::size_t>(kExtra))
     throw InputError("too many training documents for one vocabulary (at most 2^30 - 1)");
-  std::vector<std::int32_t> df(std::size_t{1} << config.bucket_bits, 0);
-  for (const DocFeatures& d : docs) {
-    for (const auto& [b, c] : d.counts) ++df[b];
-    for (const auto& [b, v] : d.extras) df[b] = (df[b] + 1) | kExtra;
-  }
+  const std::size_t n_buckets = std::size_t{1} << config.bucket_bits;
+  BucketTable df(n_buckets);  // not zeroed here: by the thread that counts each range
   const auto count = [&](std::uint32_t b) { return df[b] & (kExtra - 1); };
-  // Most frequent buckets first (ties by bucket): the weights that almost
-  // every document touches then share a few cache lines in training and
-  // prediction, instead of being scattered over the whole matrix.
-  std::vector<std::uint32_t> kept;
-  for (std::uint32_t b = 0; b < df.size(); ++b)
-    if (df[b] > 0 && (df[b] & kExtra || count(b) >= config.min_df)) kept.push_back(b);
-  std::stable_sort(kept.begin(), kept.end(), [&](std::uint32_t a, std::uint32_t b) { return count(a) > count(b); });
+  // Each thread owns a range of buckets: it zeroes that part of the table
+  // (the first touch of fresh pages, the costly part on small corpora, is
+  // then shared), counts the documents' buckets that fall in it, and lists
+  // its kept buckets in ascending order. Integer counts: the same result
+  // for any thread count.
+  const std::size_t ranges = static_cast<std::size_t>(std::max(1, threads));
+  std::vector<std::vector<std::uint64_t>> kept_keys(ranges);
+  parallel_slices(ranges, threads, [&](std::size_t, std::size_t rb, std::size_t re) {
+    for (std::size_t r = rb; r < re; ++r) {
+      const std::uint32_t lo = static_cast<std::uint32_t>(n_buckets * r / ranges);
+      const std::uint32_t hi = static_cast<std::uint32_t>(n_buckets * (r + 1) / ranges);
+      std::fill(df.begin() + lo, df.begin() + hi, 0);
+      for (const DocFeatures& d : docs) {
+        for (const auto& [b, c] : d.counts)
+          if (b - lo < hi - lo) ++df[b];
+        for (const auto& [b, v] : d.extras)
+          if (b - lo < hi - lo) df[b] = (df[b] + 1) | kExtra;
+      }
+      // Most frequent buckets first (ties by bucket): the weights that almost
+      // every document touches then share a few cache lines in training and
+      // prediction, instead of being scattered over the whole matrix. The
+      // key sorts that way: complemented count above, bucket below.
+      for (std::uint32_t b = lo; b < hi; ++b)
+        if (df[b] > 0 && (df[b] & kExtra || count(b) >= config.min_df))
+          kept_keys[r].push_back(std::uint64_t{~static_cast<std::uint32_t>(count(b))} << 32 | b);
+    }
+  });
+  std::vector<std::uint64_t> keys;
+  for (const std::vector<std::uint64_t>& k : kept_keys) keys.insert(keys.end(), k.begin(), k.end());
+  std::sort(keys.begin(), keys.end());
   Vocabulary v;
   const double n = static_cast<double>(docs.size());
-  v.buckets_ = std::move(kept);
-  v.idf_.reserve(v.buckets_.size());
-  for (std::uint32_t b : v.buckets_)
+  v.buckets_.reserve(keys.size());
+  v.idf_.reserve(keys.size());
+  for (const std::uint64_t key : keys) {
+    const std::uint32_t b = static_cast<std::uint32_t>(key);
+    v.buckets_.push_back(b);
     // Smoothed idf, as if one extra document contained every term.
     v.idf_.push_back(df[b] & kExtra ? 0.0f : static_cast<float>(std::log((1.0 + n) / (1.0 + count(b))) + 1.0));
+  }
   v.lookup_ = std::move(df);  // index() reuses its memory
   v.index(config.bucket_bits);
   return v;
 }
 
 void Vocabulary::index(int bucket_bits) {
-  lookup_.assign(std::size_t{1} << bucket_bits, -1);
+  // Only kept buckets' entries are written: the bitmap says which entries
+  // mean something, so the rest of the table is never filled (nor, where
+  // no kept bucket lands on a page, touched).
+  lookup_.resize(std::size_t{1} << bucket_bits);
   kept_bits_.assign((lookup_.size() + 63) / 64, 0);
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
     const std::uint32_t b = buckets_[i];
     if (b >= lookup_.size()) throw ModelError("vocabulary bucket outside the hashing space");
-    if (lookup_[b] >= 0) throw ModelError("vocabulary lists a bucket twice");
+    std::uint64_t& word = kept_bits_[b >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (b & 63);
+    if (word & bit) throw ModelError("vocabulary lists a bucket twice");
+    word |= bit;
     lookup_[b] = static_cast<std::int32_t>(i);
-    kept_bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/uninit_vector.h"
 #include "features/extractor.h"
 #include "features/sparse_row.h"
 
@@ -16,8 +17,9 @@ class Vocabulary {
 
   // Document frequencies from training documents; keeps buckets seen in at
   // least `config.min_df` of them (pair-overlap indicators: in at least one).
-  // The result is indexed for config.bucket_bits.
-  static Vocabulary fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config);
+  // The result is indexed for config.bucket_bits, and the same for any
+  // thread count.
+  static Vocabulary fit(const std::vector<DocFeatures>& docs, const FeatureConfig& config, int threads = 1);
 
   // Builds the bucket → column lookup; needed before transform() (fit()
   // does it). Throws ModelError for a bucket outside the space or listed
@@ -66,13 +68,16 @@ class Vocabulary {
  private:
   // The column of one of `doc`'s ids (a bucket, or already a column), or -1.
   std::int32_t column_of(const DocFeatures& doc, std::uint32_t id) const {
-    return doc.columns ? static_cast<std::int32_t>(id) : lookup_[id];
+    return doc.columns ? static_cast<std::int32_t>(id) : column(id);
   }
+
+  // Written only where needed: see index().
+  using BucketTable = UninitVector<std::int32_t>;
 
   std::vector<std::uint32_t> buckets_;  // column i is buckets_[i]; most frequent first
   std::vector<float> idf_;              // per column; 0 marks an overlap indicator
-  std::vector<std::int32_t> lookup_;    // bucket → column or -1
-  std::vector<std::uint64_t> kept_bits_;  // bit per bucket: lookup_ is not -1
+  BucketTable lookup_;                    // bucket → column, where kept_bits_ has the bucket
+  std::vector<std::uint64_t> kept_bits_;  // bit per bucket: kept
 };
 
 }  // namespace rasid

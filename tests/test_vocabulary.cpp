@@ -1,5 +1,6 @@
 // Vocabulary (features/vocabulary.h): document frequencies, idf, tf-idf
 // rows, and column renumbering.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -46,32 +47,44 @@ double idf(double n, double df) { return std::log((1 + n) / (1 + df)) + 1; }
 }  // namespace
 
 TEST_CASE("vocabulary: fit keeps buckets in at least min_df documents, with smoothed idf", "[vocabulary]") {
-  // Columns are ordered by document frequency, most frequent first, ties by
-  // bucket number.
-  Vocabulary v = Vocabulary::fit(corpus(), small_config(2));
-  CHECK(v.buckets() == std::vector<std::uint32_t>{1, 2, 900, 901});
-  REQUIRE(v.idf().size() == 4);
-  CHECK(v.idf()[0] == Approx(idf(3, 3)));  // == 1: a bucket in every document
-  CHECK(v.idf()[0] == Approx(1.0));
-  CHECK(v.idf()[1] == Approx(idf(3, 2)));
-  CHECK(v.idf()[2] == 0.0f);  // overlap indicators: kept from one document, idf 0
-  CHECK(v.idf()[3] == 0.0f);
-  CHECK(v.size() == 4);
+  // Each thread counts a range of buckets: the result must not depend on
+  // how many (7 ranges of the 1,024 buckets put 900 and 901 in the last).
+  for (int threads : {1, 2, 3, 7}) {
+    INFO("threads " << threads);
+    // Columns are ordered by document frequency, most frequent first, ties by
+    // bucket number.
+    Vocabulary v = Vocabulary::fit(corpus(), small_config(2), threads);
+    CHECK(v.buckets() == std::vector<std::uint32_t>{1, 2, 900, 901});
+    REQUIRE(v.idf().size() == 4);
+    CHECK(v.idf()[0] == Approx(idf(3, 3)));  // == 1: a bucket in every document
+    CHECK(v.idf()[0] == Approx(1.0));
+    CHECK(v.idf()[1] == Approx(idf(3, 2)));
+    CHECK(v.idf()[2] == 0.0f);  // overlap indicators: kept from one document, idf 0
+    CHECK(v.idf()[3] == 0.0f);
+    CHECK(v.size() == 4);
 
-  Vocabulary all = Vocabulary::fit(corpus(), small_config(1));
-  CHECK(all.buckets() == std::vector<std::uint32_t>{1, 2, 900, 3, 7, 901});
-  CHECK(all.idf()[2] == 0.0f);
-  CHECK(all.idf()[3] == Approx(idf(3, 1)));
-  CHECK(all.idf()[4] == Approx(idf(3, 1)));
+    Vocabulary all = Vocabulary::fit(corpus(), small_config(1), threads);
+    CHECK(all.buckets() == std::vector<std::uint32_t>{1, 2, 900, 3, 7, 901});
+    CHECK(all.idf()[2] == 0.0f);
+    CHECK(all.idf()[3] == Approx(idf(3, 1)));
+    CHECK(all.idf()[4] == Approx(idf(3, 1)));
 
-  Vocabulary strict = Vocabulary::fit(corpus(), small_config(3));
-  CHECK(strict.buckets() == std::vector<std::uint32_t>{1, 900, 901});
+    // Indexed: every bucket answers its column or -1 (the table under the
+    // bitmap still holds document frequencies where nothing is kept).
+    for (std::uint32_t b = 0; b < 1024; ++b) {
+      const auto at = std::find(all.buckets().begin(), all.buckets().end(), b);
+      CHECK(all.column(b) == (at == all.buckets().end() ? -1 : static_cast<std::int32_t>(at - all.buckets().begin())));
+    }
 
-  // Rarer buckets have larger idf.
-  CHECK(all.idf()[3] > all.idf()[1]);
-  CHECK(all.idf()[1] > all.idf()[0]);
+    Vocabulary strict = Vocabulary::fit(corpus(), small_config(3), threads);
+    CHECK(strict.buckets() == std::vector<std::uint32_t>{1, 900, 901});
 
-  CHECK(Vocabulary::fit({}, small_config(1)).size() == 0);
+    // Rarer buckets have larger idf.
+    CHECK(all.idf()[3] > all.idf()[1]);
+    CHECK(all.idf()[1] > all.idf()[0]);
+
+    CHECK(Vocabulary::fit({}, small_config(1), threads).size() == 0);
+  }
 }
 
 TEST_CASE("vocabulary: transform gives L2-normalised sublinear tf-idf plus unscaled extras", "[vocabulary]") {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/uninit_vector.h"
 #include "features/csr_matrix.h"
 #include "features/extractor.h"
 #include "features/sparse_row.h"
@@ -95,8 +96,10 @@ class ColumnMatrix {
   void make_row_copy(int threads);
 
   std::size_t n_cols_ = 0;
-  std::vector<std::int32_t> row_;
-  std::vector<float> val_;
+  // The entries' arrays are sized on one thread and filled in full by the
+  // part threads: uninitialised until then (common/uninit_vector.h).
+  UninitVector<std::int32_t> row_;
+  UninitVector<float> val_;
   std::vector<std::size_t> row_split_;
   // Entries are stored part after part, column-major within a part: part
   // q's entries in column j are [part_ptr_[q][j], part_ptr_[q][j + 1]). A
@@ -111,8 +114,8 @@ class ColumnMatrix {
   // The optional row-major copy: row i's entries, columns ascending, are
   // [row_ptr_[i], row_ptr_[i + 1]) of row_col_ / row_val_ (empty: no copy).
   std::vector<std::size_t> row_ptr_;
-  std::vector<std::int32_t> row_col_;
-  std::vector<float> row_val_;
+  UninitVector<std::int32_t> row_col_;
+  UninitVector<float> row_val_;
 };
 
 }  // namespace rasid

@@ -151,7 +151,7 @@ Model train_model(const Corpus& train, const Corpus* dev, const FieldNames& fiel
   const Clock::time_point features_start = Clock::now();
   {
     std::vector<DocFeatures> docs = extract_all(train.texts, train.claims, opt.features, threads);
-    model.vocabulary = Vocabulary::fit(docs, opt.features);
+    model.vocabulary = Vocabulary::fit(docs, opt.features, threads);
     if (model.vocabulary.size() == 0)  // a 0-column model would only ever answer its prior
       throw InputError(train.source + ": no features: no n-gram of the normalised texts is in at least --min-df (" +
                        std::to_string(opt.features.min_df) + ") documents");
