@@ -76,7 +76,8 @@ TEST_CASE("column matrix: scores and gradients equal row-by-row sums exactly", "
         for (bool row_copy : {false, true}) {  // scores walk columns, or rows where rows_pay
           INFO("rows " << rows << ", classes " << k << ", parts " << parts << ", row copy " << row_copy);
           const CsrMatrix x = random_matrix(rows, 40, rows + k);
-          const ColumnMatrix m(x, parts, 1, row_copy);
+          // As many threads as parts: each part's rows are laid out by its own thread.
+          const ColumnMatrix m(x, parts, static_cast<int>(parts), row_copy);
           CHECK(m.has_row_copy() == row_copy);
           CHECK(ColumnMatrix::rows_pay(40, k) == (k <= 8));
           CHECK(m.rows() == rows);

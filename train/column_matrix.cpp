@@ -176,18 +176,23 @@ void ColumnMatrix::make_row_copy(int threads) {
   row_ptr_.assign(n + 1, 0);
   row_col_.resize(nnz());
   row_val_.resize(nnz());
-  // Each part's rows take the same offsets as its column-major entries; a
-  // part's columns are walked in ascending order, so every row receives its
-  // entries columns ascending.
+  // Each part's rows take the same offsets as its column-major entries
+  // (part q's start at ptr[0]; it writes row_ptr_[i + 1] for its rows i
+  // only, so parts never share a slot); its columns are walked in
+  // ascending order, so every row receives its entries columns ascending.
   parallel_slices(parts(), threads, [&](std::size_t, std::size_t pb, std::size_t pe) {
     for (std::size_t q = pb; q < pe; ++q) {
       const std::vector<std::size_t>& ptr = part_ptr_[q];
       const std::size_t rb = row_split_[q], re = row_split_[q + 1];
-      for (std::size_t t = ptr[0]; t < ptr[f]; ++t) ++row_ptr_[static_cast<std::size_t>(row_[t]) + 1];
-      row_ptr_[rb] = ptr[0];
-      for (std::size_t i = rb; i < re; ++i) row_ptr_[i + 1] += row_ptr_[i];
-      std::vector<std::size_t> next(row_ptr_.begin() + static_cast<std::ptrdiff_t>(rb),
-                                    row_ptr_.begin() + static_cast<std::ptrdiff_t>(re));
+      std::vector<std::size_t> next(re - rb, 0);  // entries per row, then where each row's next one goes
+      for (std::size_t t = ptr[0]; t < ptr[f]; ++t) ++next[static_cast<std::size_t>(row_[t]) - rb];
+      std::size_t end = ptr[0];
+      for (std::size_t i = rb; i < re; ++i) {
+        const std::size_t begin = end;
+        end += next[i - rb];
+        next[i - rb] = begin;
+        row_ptr_[i + 1] = end;
+      }
       for (const std::int32_t j : part_cols_[q])
         for (std::size_t t = ptr[static_cast<std::size_t>(j)]; t < ptr[static_cast<std::size_t>(j) + 1]; ++t) {
           const std::size_t at = next[static_cast<std::size_t>(row_[t]) - rb]++;
