@@ -20,7 +20,7 @@ void scores_by_column(const std::vector<std::int32_t>& cols, const std::size_t* 
   if constexpr (K > 0) {
     constexpr std::size_t S = ColumnMatrix::row_stride(K);
     // One row's scores padded to a whole vector (train/vector_lanes.h).
-    using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
+    using Lanes = FloatLanes<S>;
     for (const std::int32_t col : cols) {
       const auto j = static_cast<std::size_t>(col);
       Lanes wl = {};  // padding lanes add 0
@@ -52,7 +52,7 @@ void scores_by_row(std::size_t rb, std::size_t re, const std::size_t* ptr, const
                    const float* w, std::size_t n_cols, float* s) {
   static_assert(K > 0);
   constexpr std::size_t S = ColumnMatrix::row_stride(K);
-  using Lanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
+  using Lanes = FloatLanes<S>;
   const auto last = static_cast<std::int32_t>(n_cols) - 1;
   for (std::size_t i = rb; i < re; ++i) {
     float* si = s + i * S;

@@ -19,6 +19,12 @@ using Int2 = std::int32_t __attribute__((vector_size(8)));
 using Int4 = std::int32_t __attribute__((vector_size(16)));
 using Int8 = std::int32_t __attribute__((vector_size(32)));
 
+// The float vector, and its bit mask, of S = 2, 4 or 8 lanes.
+template <std::size_t S>
+using FloatLanes = std::conditional_t<S == 2, Float2, std::conditional_t<S == 4, Float4, Float8>>;
+template <std::size_t S>
+using IntLanes = std::conditional_t<S == 2, Int2, std::conditional_t<S == 4, Int4, Int8>>;
+
 // Unaligned load and store of a whole vector of lanes from / to p.
 template <class Lanes, class T>
 Lanes load_lanes(const T* p) {
@@ -39,10 +45,9 @@ Lanes load_first_lanes(const float* p) {
   static_assert(K >= 1 && K <= S);
   Lanes v = load_lanes<Lanes>(p);
   if constexpr (K < S) {
-    using Bits = std::conditional_t<S == 2, Int2, std::conditional_t<S == 4, Int4, Int8>>;
-    Bits keep;
+    IntLanes<S> keep;
     for (std::size_t c = 0; c < S; ++c) keep[c] = c < K ? -1 : 0;
-    Bits b;
+    IntLanes<S> b;
     std::memcpy(&b, &v, sizeof v);
     b &= keep;
     std::memcpy(&v, &b, sizeof v);
